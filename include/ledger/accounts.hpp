@@ -1,0 +1,49 @@
+// The accounts file, parsed into columns. Account and country strings are opaque and compared exactly;
+// every rank that parses the same file gets the same indices, which is what lets ranks exchange indices
+// instead of strings.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/bad_rows.hpp"
+#include "ledger/decimal.hpp"
+
+namespace ledger {
+
+inline constexpr size_t kMaxIdBytes = 64;
+
+struct AccountTable {
+    // Not copyable: `by_id` holds views into `ids`, which a move keeps valid and a copy would not.
+    AccountTable() = default;
+    AccountTable(AccountTable&&) = default;
+    AccountTable& operator=(AccountTable&&) = default;
+    AccountTable(const AccountTable&) = delete;
+    AccountTable& operator=(const AccountTable&) = delete;
+
+    std::vector<std::string> ids;         // in accounts-file order
+    std::vector<uint32_t> country;        // per account: index into `countries`
+    std::vector<Decimal> opening;         // per account, at its own scale
+    std::vector<uint64_t> line;           // per account: line in the accounts file
+    std::vector<std::string> countries;   // names, in order of first appearance
+    int max_scale = 0;                    // largest scale among the good rows
+
+    std::optional<uint32_t> find(std::string_view id) const;
+    size_t size() const { return ids.size(); }
+
+    std::unordered_map<std::string_view, uint32_t> by_id;  // views into `ids`
+    std::unordered_map<std::string, uint32_t> country_by_name;
+};
+
+// Parses a whole accounts file. Bad rows go to `bad` (file index 0); a duplicate account number is an
+// input error naming both lines, whatever the bad-row policy.
+AccountTable read_accounts(std::string_view text, const std::string& file_name, BadRowSink& bad);
+
+// Checks an account or country field: non-empty, at most kMaxIdBytes, no NUL. Returns the error or "".
+std::string_view check_id(std::string_view value);
+
+}  // namespace ledger

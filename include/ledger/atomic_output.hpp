@@ -1,0 +1,45 @@
+// Output files appear whole or not at all. Each is written to a hidden temporary name in its own
+// directory and renamed into place only when the whole run has succeeded; a failed run removes its
+// temporaries and leaves any older file at the path untouched. A path that already exists and is not a
+// regular file (a device such as /dev/stdout or /dev/full, a FIFO) cannot be replaced by rename and is
+// written directly instead.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ledger {
+
+// Throws LedgerError(io) if `path` can clearly not be written (a directory, a missing or read-only
+// parent). Called before the heavy work so that a bad output path fails in a second, not after the run.
+void check_output_path(const std::string& path);
+
+class AtomicOutputs {
+public:
+    AtomicOutputs() = default;
+    ~AtomicOutputs();  // removes every temporary that was not committed
+    AtomicOutputs(const AtomicOutputs&) = delete;
+    AtomicOutputs& operator=(const AtomicOutputs&) = delete;
+
+    // Writes `content` to the temporary of `path` (flushed and synced). Throws LedgerError(io).
+    void stage(const std::string& path, std::string_view content);
+
+    // Renames every staged file into place. Throws LedgerError(io).
+    void commit_all();
+
+    // Removes every temporary; safe to call from a signal handler path (uses only unlink).
+    void discard_all() noexcept;
+
+private:
+    struct Staged {
+        std::string final_path;
+        std::string temp_path;  // empty when written directly (not a regular file)
+    };
+    std::vector<Staged> staged_;
+};
+
+// Writes `content` to `path` through a temporary and a rename, at once (report, metrics file).
+void write_file_atomically(const std::string& path, std::string_view content);
+
+}  // namespace ledger

@@ -1,0 +1,39 @@
+// Exact decimal money. A value is an integer number of units at a decimal scale (10^-scale). Parsing
+// keeps each value at its own scale; once the whole input has been seen, every value is rescaled to the
+// run's common scale (the largest scale in the input) and from then on money is a plain 128-bit integer.
+// Every arithmetic step is overflow-checked: a result that does not fit is an error, never a wrap.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ledger {
+
+using int128 = __int128;
+using uint128 = unsigned __int128;
+
+inline constexpr int kMaxScale = 18;  // most fraction digits the spec allows
+
+struct Decimal {
+    int128 units = 0;  // value = units * 10^-scale
+    int scale = 0;     // 0..kMaxScale
+};
+
+// Parses `[+-]digits[.digits]`; the text must already be trimmed. On failure returns nullopt and sets
+// *error to a short reason ("5." and ".5" are rejected, as are exponents and more than 18 fraction digits).
+std::optional<Decimal> parse_decimal(std::string_view text, std::string* error);
+
+// units * 10^(target_scale - value.scale); false when the result does not fit in 128 bits.
+// target_scale must be >= value.scale.
+bool rescale(const Decimal& value, int target_scale, int128* out);
+
+// Formats units at `scale` with exactly `scale` fraction digits ("-12.50"; scale 0 gives "-12").
+std::string format_units(int128 units, int scale);
+void append_units(std::string& out, int128 units, int scale);
+
+inline bool checked_add(int128 a, int128 b, int128* out) { return !__builtin_add_overflow(a, b, out); }
+inline bool checked_sub(int128 a, int128 b, int128* out) { return !__builtin_sub_overflow(a, b, out); }
+
+}  // namespace ledger

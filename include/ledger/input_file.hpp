@@ -1,0 +1,38 @@
+// Read-only view of an input file. Opening is where missing, unreadable and directory inputs are found,
+// and they become one LedgerError(io) line naming the path.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ledger {
+
+class InputFile {
+public:
+    explicit InputFile(const std::string& path);
+    ~InputFile();
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+    InputFile(InputFile&& other) noexcept;
+
+    std::string_view text() const { return {data_, size_}; }
+    uint64_t size() const { return size_; }
+    const std::string& path() const { return path_; }
+
+    // Tells the kernel that [0, end) will not be read again, so parsed pages leave the resident set.
+    void release_before(uint64_t end) const;
+
+private:
+    std::string path_;
+    const char* data_ = nullptr;
+    uint64_t size_ = 0;
+};
+
+// Size of a file, or throws LedgerError(io) as InputFile would.
+uint64_t input_file_size(const std::string& path);
+
+// Line number (1-based) of byte `offset`: one plus the line feeds before it.
+uint64_t line_of_offset(std::string_view text, uint64_t offset);
+
+}  // namespace ledger

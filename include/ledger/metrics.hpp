@@ -1,0 +1,18 @@
+// Prometheus text exposition of a run, for the node-exporter textfile collector and the Pushgateway.
+#pragma once
+
+#include <string>
+
+#include "ledger/run_summary.hpp"
+
+namespace ledger {
+
+// The whole exposition (HELP and TYPE for every family), ending in a newline.
+std::string format_metrics(const RunSummary& summary);
+
+// PUTs `body` to `<base_url>/metrics/job/ledger/instance/<instance>`. Returns false and sets *error on any
+// failure (unreachable, non-2xx); the caller logs a warning and the run's result stays as it was.
+bool push_metrics(const std::string& base_url, const std::string& instance, const std::string& body,
+                  std::string* error);
+
+}  // namespace ledger

@@ -1,0 +1,19 @@
+// Replay order: ascending instant, equal instants in input order. Positions are unique, so the key
+// (instant, position) is a strict total order and any correct sort gives the same sequence.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "ledger/records.hpp"
+
+namespace ledger {
+
+// The fast sort used by the job.
+void sort_for_replay(std::span<Transfer> transfers);
+void sort_for_replay(std::span<Rejection> rejections);
+
+// The plain reference twin: a stable sort by instant alone of records already in input order.
+void sort_for_replay_reference(std::vector<Transfer>& transfers_in_input_order);
+
+}  // namespace ledger

@@ -1,0 +1,25 @@
+// Formatting of the output files. Pure: these build text in memory; writing it safely is io's job.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "ledger/accounts.hpp"
+#include "ledger/bad_rows.hpp"
+#include "ledger/records.hpp"
+#include "ledger/transfers.hpp"
+
+namespace ledger {
+
+// `accountNumber,country,balance`, one row per account in accounts-file order, every balance with
+// exactly `scale` fraction digits: the schema of the input, so today's output is tomorrow's input.
+std::string format_balances(const AccountTable& accounts, std::span<const int128> balances, int scale);
+
+inline constexpr std::string_view kRejectedHeader = "date,fromAccountNumber,transferAmount,toAccountNumber,reason\n";
+void append_rejected_row(std::string& out, const TransferFields& fields, Reason reason);
+
+inline constexpr std::string_view kQuarantineHeader = "file,line,error,row\n";
+void append_quarantine_row(std::string& out, const BadRow& row);
+
+}  // namespace ledger

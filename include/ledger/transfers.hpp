@@ -1,0 +1,59 @@
+// Transactions files, parsed into compact Transfer records. The static rejection reasons (everything but
+// insufficient_funds) are decided here, where the accounts table is at hand, so replay only ever sees
+// transfers that could move money.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/accounts.hpp"
+#include "ledger/bad_rows.hpp"
+#include "ledger/csv.hpp"
+#include "ledger/records.hpp"
+
+namespace ledger {
+
+inline constexpr std::string_view kTransferColumns[] = {"date", "fromAccountNumber", "transferAmount",
+                                                       "toAccountNumber"};
+inline constexpr std::string_view kAccountColumns[] = {"accountNumber", "country", "balance"};
+
+// One transactions file, or a line-aligned part of one.
+struct TransferText {
+    std::string_view text;
+    std::string file_name;
+    uint32_t file_index = 0;   // 0-based among the transactions files, in the order given
+    uint64_t first_line = 1;   // line number of text[0] in the file
+    uint64_t base_offset = 0;  // byte offset of text[0] in the file
+};
+
+// Parses data rows of `part` (the header must already be resolved into `header`) and appends them to
+// `out`. Bad rows go to `bad` with file index file_index + 1. Returns the largest amount scale seen.
+int read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
+                       BadRowSink& bad, std::vector<Transfer>& out);
+
+// Resolves the header of a whole transactions file from its first row. Returns the header and sets
+// *rows_start to the byte (relative to file.text) where data rows begin and *rows_line to its line.
+HeaderMap read_transfer_header(const TransferText& file, size_t* rows_start, uint64_t* rows_line);
+
+// A whole file: resolves the header from its first row, then reads every row. Stores the header in
+// *header when given.
+int read_transfer_file(const TransferText& file, const AccountTable& accounts, BadRowSink& bad,
+                       std::vector<Transfer>& out, HeaderMap* header = nullptr);
+
+// The static part of the spec's checks, in its order; insufficient_funds is left to replay.
+Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTable& accounts);
+
+// Rescales every amount to `scale`. Throws PositionedError(bad_input) at the first amount that does
+// not fit in 128 bits at that scale.
+void rescale_transfers(std::vector<Transfer>& transfers, int scale);
+
+// The four input fields of one transactions row as they appeared (trimmed, unquoted), for the rejected
+// file. `row_text` starts at the row's first byte.
+struct TransferFields {
+    std::string date, from, amount, to;
+};
+TransferFields fields_of_row(std::string_view row_text, const HeaderMap& header);
+
+}  // namespace ledger

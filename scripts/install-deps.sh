@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building, running and testing ledger needs. Idempotent: packages
+# already present are left alone, and apt is not touched at all when nothing is missing.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake g++ make pkg-config
+  # the job
+  openmpi-bin libopenmpi-dev libboost-mpi-dev libboost-program-options-dev
+  libspdlog-dev nlohmann-json3-dev libcurl4-openssl-dev
+  # tests
+  libgtest-dev python3 clang-14 libclang-rt-14-dev
+  prometheus prometheus-pushgateway
+  slurmd slurmctld slurm-client munge
+  # benchmarks and plots
+  gnuplot-nox hyperfine time gawk coreutils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

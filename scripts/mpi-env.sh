@@ -1,0 +1,8 @@
+# Sourced by the scripts: how Open MPI must be told to run here. As root it refuses without the two
+# ALLOW variables; with more ranks than cores it needs oversubscription; and without execute_quiet,
+# mpirun adds a multi-line notice under ledger's one-line error whenever the exit code is not 0.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1
+export OMPI_MCA_orte_execute_quiet=1
+# Containers often lack the ptrace permission that single-copy shared memory wants.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none

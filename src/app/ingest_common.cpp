@@ -1,0 +1,37 @@
+#include "ingest_common.hpp"
+
+#include "ledger/errors.hpp"
+
+namespace ledger {
+
+std::vector<int128> rescale_opening(const AccountTable& accounts, int scale, const std::string& file_name) {
+    std::vector<int128> opening(accounts.size());
+    for (size_t i = 0; i < accounts.size(); ++i)
+        if (!rescale(accounts.opening[i], scale, &opening[i]))
+            fail(ExitCode::bad_input, file_name + ":" + std::to_string(accounts.line[i]) +
+                                          ": balance does not fit in 128 bits at " + std::to_string(scale) +
+                                          " fraction digits");
+    return opening;
+}
+
+std::vector<uint64_t> transfers_per_country(std::span<const Transfer> transfers, const AccountTable& accounts) {
+    std::vector<uint64_t> counts(accounts.countries.size(), 0);
+    for (const Transfer& t : transfers)
+        if (t.reason == Reason::none) ++counts[accounts.country[t.from]];
+    return counts;
+}
+
+void add_accounts_of_rank(RankWork& work, const RunShape& shape, const std::vector<int>& owner,
+                          const AccountTable& accounts, std::span<const int128> opening, int rank) {
+    work.shape = shape;
+    work.owner = owner;
+    for (int o : owner) work.countries_owned += o == rank;
+    for (uint32_t i = 0; i < accounts.size(); ++i) {
+        if (owner[accounts.country[i]] != rank) continue;
+        work.account_index.push_back(i);
+        work.account_country.push_back(accounts.country[i]);
+        work.opening.push_back(opening[i]);
+    }
+}
+
+}  // namespace ledger

@@ -1,0 +1,47 @@
+#include "ingest_root.hpp"
+
+#include <algorithm>
+
+#include "ingest_common.hpp"
+#include "ledger/order.hpp"
+#include "ledger/partition.hpp"
+#include "ledger/transfers.hpp"
+
+namespace ledger {
+
+std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& root, StageTimes& times, int ranks) {
+    std::vector<Transfer> transfers;
+    int scale = 0;
+    {
+        StageTimer timer(times, Stage::read_parse);
+        const InputFile accounts_file(options.accounts);
+        root.accounts = read_accounts(accounts_file.text(), options.accounts, root.bad);
+        scale = root.accounts.max_scale;
+        for (uint32_t f = 0; f < options.transactions.size(); ++f) {
+            root.transaction_files.emplace_back(options.transactions[f]);
+            const TransferText text{root.transaction_files.back().text(), options.transactions[f], f, 1, 0};
+            HeaderMap header;
+            scale = std::max(scale, read_transfer_file(text, root.accounts, root.bad, transfers, &header));
+            root.headers.push_back(header);
+        }
+        root.transfers_read = transfers.size();
+        root.opening = rescale_opening(root.accounts, scale, options.accounts);
+        rescale_transfers(transfers, scale);
+    }
+
+    std::vector<RankWork> works(static_cast<size_t>(ranks));
+    {
+        StageTimer timer(times, Stage::sort);
+        split_static_rejections(transfers, works[0].static_rejections, works[0].static_totals);
+        sort_for_replay(transfers);
+    }
+    StageTimer timer(times, Stage::partition);
+    const std::vector<int> owner = assign_countries(transfers_per_country(transfers, root.accounts), ranks);
+    const RunShape shape{scale, root.accounts.size(), root.accounts.countries.size()};
+    for (int r = 0; r < ranks; ++r) add_accounts_of_rank(works[size_t(r)], shape, owner, root.accounts, root.opening, r);
+    // Cutting a sorted sequence by owner keeps every rank's share in replay order.
+    for (const Transfer& t : transfers) works[size_t(owner[root.accounts.country[t.from]])].transfers.push_back(t);
+    return works;
+}
+
+}  // namespace ledger

@@ -1,0 +1,16 @@
+// The design's own ingest (`--ingest root`): rank 0 reads and parses everything, sorts the transfers into
+// replay order, assigns countries to ranks by load and cuts one piece of work per rank.
+#pragma once
+
+#include <vector>
+
+#include "options.hpp"
+#include "rank_work.hpp"
+#include "stage_clock.hpp"
+
+namespace ledger {
+
+// Rank 0 only. Fills `root` and returns the work of every rank (rank 0's own at index 0).
+std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& root, StageTimes& times, int ranks);
+
+}  // namespace ledger

@@ -1,0 +1,38 @@
+// One wall-clock timer per stage of the data flow, so the report can say where the time went and keep
+// communication apart from compute.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <string_view>
+
+namespace ledger {
+
+enum class Stage : int { read_parse, sort, partition, exchange, replay, gather, write, count };
+inline constexpr int kStageCount = int(Stage::count);
+inline constexpr std::array<std::string_view, kStageCount> kStageNames = {
+    "read_parse", "sort", "partition", "exchange", "replay", "gather", "write"};
+
+struct StageTimes {
+    std::array<double, kStageCount> seconds{};
+};
+
+// Adds the time from construction to destruction to one stage.
+class StageTimer {
+public:
+    StageTimer(StageTimes& times, Stage stage)
+        : times_(times), stage_(stage), start_(std::chrono::steady_clock::now()) {}
+    ~StageTimer() {
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
+        times_.seconds[size_t(stage_)] += elapsed.count();
+    }
+    StageTimer(const StageTimer&) = delete;
+    StageTimer& operator=(const StageTimer&) = delete;
+
+private:
+    StageTimes& times_;
+    Stage stage_;
+    std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace ledger

@@ -1,0 +1,69 @@
+#include "ledger/accounts.hpp"
+
+#include <cstring>
+
+#include "ledger/csv.hpp"
+#include "ledger/errors.hpp"
+#include "ledger/transfers.hpp"
+
+namespace ledger {
+
+std::string_view check_id(std::string_view value) {
+    if (value.empty()) return "empty";
+    if (value.size() > kMaxIdBytes) return "longer than 64 bytes";
+    if (std::memchr(value.data(), '\0', value.size())) return "contains a NUL byte";
+    return "";
+}
+
+std::optional<uint32_t> AccountTable::find(std::string_view id) const {
+    auto it = by_id.find(id);
+    if (it == by_id.end()) return std::nullopt;
+    return it->second;
+}
+
+AccountTable read_accounts(std::string_view text, const std::string& file_name, BadRowSink& bad) {
+    AccountTable table;
+    CsvReader reader(text);
+    CsvRow row;
+    if (!reader.next(row)) fail(ExitCode::bad_input, file_name + ": empty file, expected a header line");
+    const HeaderMap header = resolve_header(row, kAccountColumns, file_name);
+    const size_t id_col = size_t(header.column[0]), country_col = size_t(header.column[1]),
+                 balance_col = size_t(header.column[2]);
+
+    std::string error;
+    while (reader.next(row)) {
+        auto reject = [&](std::string_view why) { bad.add(0, file_name, row.line, why, row.raw); };
+        if (!row.error.empty()) { reject(row.error); continue; }
+        if (row.fields.size() != header.field_count) {
+            reject("expected " + std::to_string(header.field_count) + " fields, found " +
+                   std::to_string(row.fields.size()));
+            continue;
+        }
+        const std::string_view id = row.fields[id_col], country = row.fields[country_col];
+        if (auto why = check_id(id); !why.empty()) { reject("accountNumber is " + std::string(why)); continue; }
+        if (auto why = check_id(country); !why.empty()) { reject("country is " + std::string(why)); continue; }
+        const auto balance = parse_decimal(row.fields[balance_col], &error);
+        if (!balance) { reject("balance: " + error); continue; }
+
+        table.ids.emplace_back(id);
+        table.line.push_back(row.line);
+        table.opening.push_back(*balance);
+        auto [country_it, is_new_country] =
+            table.country_by_name.try_emplace(std::string(country), uint32_t(table.countries.size()));
+        if (is_new_country) table.countries.emplace_back(country);
+        table.country.push_back(country_it->second);
+        if (balance->scale > table.max_scale) table.max_scale = balance->scale;
+    }
+    // Views into `ids` are taken only now: the vector no longer grows, so they stay valid.
+    table.by_id.reserve(table.ids.size());
+    for (uint32_t i = 0; i < table.ids.size(); ++i) {
+        auto [it, inserted] = table.by_id.try_emplace(table.ids[i], i);
+        if (!inserted)
+            fail(ExitCode::bad_input, file_name + ":" + std::to_string(table.line[i]) + ": duplicate account '" +
+                                          excerpt(table.ids[i]) + "', first defined at line " +
+                                          std::to_string(table.line[it->second]));
+    }
+    return table;
+}
+
+}  // namespace ledger

@@ -1,0 +1,102 @@
+#include "ledger/decimal.hpp"
+
+#include <array>
+
+namespace ledger {
+namespace {
+
+constexpr std::array<int128, 39> make_powers_of_ten() {
+    std::array<int128, 39> powers{};
+    int128 p = 1;
+    for (size_t i = 0; i < powers.size(); ++i) {
+        powers[i] = p;
+        if (i + 1 < powers.size()) p *= 10;
+    }
+    return powers;
+}
+constexpr auto kPow10 = make_powers_of_ten();
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+std::optional<Decimal> parse_decimal(std::string_view text, std::string* error) {
+    size_t i = 0;
+    bool negative = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
+        negative = text[i] == '-';
+        ++i;
+    }
+    // Digits accumulate as a negative number: the negative range of int128 is one larger, and this
+    // way the most negative value parses without a special case.
+    int128 acc = 0;
+    size_t int_digits = 0;
+    for (; i < text.size() && is_digit(text[i]); ++i, ++int_digits) {
+        if (__builtin_mul_overflow(acc, 10, &acc) || __builtin_sub_overflow(acc, text[i] - '0', &acc)) {
+            *error = "amount does not fit in 128 bits";
+            return std::nullopt;
+        }
+    }
+    if (int_digits == 0) {
+        *error = "not a decimal number";
+        return std::nullopt;
+    }
+    int scale = 0;
+    if (i < text.size() && text[i] == '.') {
+        ++i;
+        for (; i < text.size() && is_digit(text[i]); ++i) {
+            if (++scale > kMaxScale) {
+                *error = "more than 18 fraction digits";
+                return std::nullopt;
+            }
+            if (__builtin_mul_overflow(acc, 10, &acc) || __builtin_sub_overflow(acc, text[i] - '0', &acc)) {
+                *error = "amount does not fit in 128 bits";
+                return std::nullopt;
+            }
+        }
+        if (scale == 0) {
+            *error = "no digits after the decimal point";
+            return std::nullopt;
+        }
+    }
+    if (i != text.size()) {
+        *error = "not a decimal number";
+        return std::nullopt;
+    }
+    if (!negative) {
+        if (__builtin_sub_overflow(int128{0}, acc, &acc)) {
+            *error = "amount does not fit in 128 bits";
+            return std::nullopt;
+        }
+    }
+    return Decimal{acc, scale};
+}
+
+bool rescale(const Decimal& value, int target_scale, int128* out) {
+    return !__builtin_mul_overflow(value.units, kPow10[size_t(target_scale - value.scale)], out);
+}
+
+void append_units(std::string& out, int128 units, int scale) {
+    // Work on the magnitude as unsigned so that the most negative value formats correctly.
+    uint128 magnitude = units < 0 ? uint128(0) - uint128(units) : uint128(units);
+    char digits[48];
+    int n = 0;
+    do {
+        digits[n++] = char('0' + int(magnitude % 10));
+        magnitude /= 10;
+    } while (magnitude != 0);
+    while (n <= scale) digits[n++] = '0';  // at least one integer digit
+    if (units < 0) out.push_back('-');
+    for (int k = n - 1; k >= 0; --k) {
+        if (k == scale - 1) out.push_back('.');
+        out.push_back(digits[k]);
+    }
+}
+
+std::string format_units(int128 units, int scale) {
+    std::string out;
+    append_units(out, units, scale);
+    return out;
+}
+
+}  // namespace ledger

@@ -1,0 +1,55 @@
+#include "ledger/replay.hpp"
+
+#include "ledger/errors.hpp"
+
+namespace ledger {
+
+void ReplayTotals::add(const ReplayTotals& other) {
+    transfers += other.transfers;
+    accepted += other.accepted;
+    for (int r = 0; r < kReasonCount; ++r) rejected[size_t(r)] += other.rejected[size_t(r)];
+    amount_moved_overflow = amount_moved_overflow || other.amount_moved_overflow ||
+                            !checked_add(amount_moved, other.amount_moved, &amount_moved);
+}
+
+void replay(std::span<const Transfer> sorted, std::span<int128> balances, std::vector<Rejection>& rejections,
+            ReplayTotals& totals) {
+    for (const Transfer& t : sorted) {
+        ++totals.transfers;
+        Reason reason = t.reason;
+        if (reason == Reason::none && balances[t.from] < t.amount) reason = Reason::insufficient_funds;
+        if (reason != Reason::none) {
+            ++totals.rejected[size_t(reason)];
+            rejections.push_back(rejection_of(t, reason));
+            continue;
+        }
+        int128 receiver;
+        if (!checked_add(balances[t.to], t.amount, &receiver))
+            throw PositionedError(ExitCode::bad_input, t.position,
+                                  "the receiving account's balance would overflow 128 bits");
+        balances[t.from] -= t.amount;  // cannot overflow: 0 < amount <= balance
+        balances[t.to] = receiver;
+        ++totals.accepted;
+        if (!totals.amount_moved_overflow && !checked_add(totals.amount_moved, t.amount, &totals.amount_moved))
+            totals.amount_moved_overflow = true;
+    }
+}
+
+std::vector<uint128> country_sums(std::span<const int128> balances, std::span<const uint32_t> country_of,
+                                  size_t country_count) {
+    std::vector<uint128> sums(country_count, 0);
+    for (size_t i = 0; i < balances.size(); ++i) sums[country_of[i]] += uint128(balances[i]);
+    return sums;
+}
+
+void check_conservation(std::span<const uint128> before, std::span<const uint128> after,
+                        std::span<const int> owner, int rank) {
+    for (size_t c = 0; c < before.size(); ++c) {
+        if (owner[c] != rank) continue;
+        if (before[c] != after[c])
+            fail(ExitCode::internal, "conservation check failed: the balances of country #" + std::to_string(c) +
+                                         " do not sum to their opening total after replay");
+    }
+}
+
+}  // namespace ledger

@@ -1,0 +1,106 @@
+#include "ledger/transfers.hpp"
+
+#include <algorithm>
+
+#include "ledger/errors.hpp"
+
+namespace ledger {
+
+Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTable& accounts) {
+    if (from == kUnknownAccount || to == kUnknownAccount) return Reason::unknown_account;
+    if (amount <= 0) return Reason::invalid_amount;
+    if (from == to) return Reason::same_account;
+    if (accounts.country[from] != accounts.country[to]) return Reason::cross_country;
+    return Reason::none;
+}
+
+int read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
+                       BadRowSink& bad, std::vector<Transfer>& out) {
+    const size_t date_col = size_t(header.column[0]), from_col = size_t(header.column[1]),
+                 amount_col = size_t(header.column[2]), to_col = size_t(header.column[3]);
+    const uint32_t bad_file_index = part.file_index + 1;  // 0 is the accounts file
+    int max_scale = 0;
+    std::string error;
+    CsvReader reader(part.text, part.first_line, part.base_offset);
+    CsvRow row;
+    while (reader.next(row)) {
+        auto reject = [&](std::string_view why) { bad.add(bad_file_index, part.file_name, row.line, why, row.raw); };
+        if (!row.error.empty()) { reject(row.error); continue; }
+        if (row.fields.size() != header.field_count) {
+            reject("expected " + std::to_string(header.field_count) + " fields, found " +
+                   std::to_string(row.fields.size()));
+            continue;
+        }
+        const std::string_view from_id = row.fields[from_col], to_id = row.fields[to_col];
+        if (auto why = check_id(from_id); !why.empty()) { reject("fromAccountNumber is " + std::string(why)); continue; }
+        if (auto why = check_id(to_id); !why.empty()) { reject("toAccountNumber is " + std::string(why)); continue; }
+        const auto instant = parse_instant(row.fields[date_col], &error);
+        if (!instant) { reject("date: " + error); continue; }
+        const auto amount = parse_decimal(row.fields[amount_col], &error);
+        if (!amount) { reject("transferAmount: " + error); continue; }
+
+        Transfer t{};
+        t.amount = amount->units;
+        t.amount_scale = uint8_t(amount->scale);
+        t.seconds = instant->seconds;
+        t.nanos = instant->nanos;
+        t.position = make_position(part.file_index, row.offset);
+        t.from = accounts.find(from_id).value_or(kUnknownAccount);
+        t.to = accounts.find(to_id).value_or(kUnknownAccount);
+        t.reason = static_reason(t.from, t.to, t.amount, accounts);
+        out.push_back(t);
+        if (amount->scale > max_scale) max_scale = amount->scale;
+    }
+    return max_scale;
+}
+
+HeaderMap read_transfer_header(const TransferText& file, size_t* rows_start, uint64_t* rows_line) {
+    CsvReader reader(file.text, file.first_line, file.base_offset);
+    CsvRow row;
+    if (!reader.next(row)) fail(ExitCode::bad_input, file.file_name + ": empty file, expected a header line");
+    HeaderMap header = resolve_header(row, kTransferColumns, file.file_name);
+    *rows_start = reader.consumed();
+    // A quoted header may span lines; the data rows start after all of them.
+    *rows_line = row.line + 1 + uint64_t(std::count(row.raw.begin(), row.raw.end(), '\n'));
+    return header;
+}
+
+int read_transfer_file(const TransferText& file, const AccountTable& accounts, BadRowSink& bad,
+                       std::vector<Transfer>& out, HeaderMap* header_out) {
+    size_t rows_start = 0;
+    uint64_t rows_line = 0;
+    const HeaderMap header = read_transfer_header(file, &rows_start, &rows_line);
+    if (header_out) *header_out = header;
+    TransferText rest = file;
+    rest.text = file.text.substr(rows_start);
+    rest.first_line = rows_line;
+    rest.base_offset = file.base_offset + rows_start;
+    return read_transfer_rows(rest, header, accounts, bad, out);
+}
+
+void rescale_transfers(std::vector<Transfer>& transfers, int scale) {
+    for (Transfer& t : transfers) {
+        if (t.amount_scale == scale) continue;
+        int128 units;
+        if (!rescale(Decimal{t.amount, t.amount_scale}, scale, &units))
+            throw PositionedError(ExitCode::bad_input, t.position,
+                                  "transferAmount does not fit in 128 bits at " + std::to_string(scale) +
+                                      " fraction digits");
+        t.amount = units;
+        t.amount_scale = uint8_t(scale);
+    }
+}
+
+TransferFields fields_of_row(std::string_view row_text, const HeaderMap& header) {
+    CsvReader reader(row_text, 1, 1);  // offset 1: never treat the row start as a BOM
+    CsvRow row;
+    TransferFields fields;
+    if (!reader.next(row) || !row.error.empty() || row.fields.size() != header.field_count) return fields;
+    fields.date = row.fields[size_t(header.column[0])];
+    fields.from = row.fields[size_t(header.column[1])];
+    fields.amount = row.fields[size_t(header.column[2])];
+    fields.to = row.fields[size_t(header.column[3])];
+    return fields;
+}
+
+}  // namespace ledger

@@ -1,0 +1,110 @@
+#include "ledger/atomic_output.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "ledger/errors.hpp"
+
+namespace ledger {
+namespace {
+
+[[noreturn]] void fail_write(const std::string& path, const std::string& why) {
+    fail(ExitCode::io, "cannot write output '" + path + "': " + why);
+}
+
+std::string parent_directory(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+// Hidden, in the same directory (so rename is atomic), and unique per process.
+std::string temporary_name(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    return dir + "." + base + ".ledger-tmp-" + std::to_string(::getpid());
+}
+
+bool is_existing_non_regular(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+}
+
+void write_all(int fd, const std::string& path, std::string_view content) {
+    const char* p = content.data();
+    size_t left = content.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail_write(path, std::strerror(errno));
+        }
+        p += n;
+        left -= size_t(n);
+    }
+}
+
+}  // namespace
+
+void check_output_path(const std::string& path) {
+    if (path.empty()) fail_write(path, "empty path");
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) fail_write(path, "it is a directory");
+    const std::string dir = parent_directory(path);
+    if (::stat(dir.c_str(), &st) != 0) fail_write(path, "directory '" + dir + "': " + std::strerror(errno));
+    if (!S_ISDIR(st.st_mode)) fail_write(path, "'" + dir + "' is not a directory");
+    if (!is_existing_non_regular(path) && ::access(dir.c_str(), W_OK | X_OK) != 0)
+        fail_write(path, "directory '" + dir + "': " + std::strerror(errno));
+}
+
+AtomicOutputs::~AtomicOutputs() { discard_all(); }
+
+void AtomicOutputs::stage(const std::string& path, std::string_view content) {
+    check_output_path(path);
+    Staged staged{path, is_existing_non_regular(path) ? std::string() : temporary_name(path)};
+    const std::string& target = staged.temp_path.empty() ? path : staged.temp_path;
+    const int flags = staged.temp_path.empty() ? O_WRONLY | O_CLOEXEC | O_TRUNC
+                                               : O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC;
+    const int fd = ::open(target.c_str(), flags, 0644);
+    if (fd < 0) fail_write(path, std::strerror(errno));
+    // Registered before writing, so that a failed write still removes the temporary.
+    staged_.push_back(staged);
+    try {
+        write_all(fd, path, content);
+        if (!staged.temp_path.empty() && ::fsync(fd) != 0) fail_write(path, std::strerror(errno));
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    if (::close(fd) != 0) fail_write(path, std::strerror(errno));
+}
+
+void AtomicOutputs::commit_all() {
+    for (Staged& s : staged_) {
+        if (s.temp_path.empty()) continue;
+        if (::rename(s.temp_path.c_str(), s.final_path.c_str()) != 0) fail_write(s.final_path, std::strerror(errno));
+        s.temp_path.clear();
+    }
+    staged_.clear();
+}
+
+void AtomicOutputs::discard_all() noexcept {
+    for (const Staged& s : staged_)
+        if (!s.temp_path.empty()) ::unlink(s.temp_path.c_str());
+    staged_.clear();
+}
+
+void write_file_atomically(const std::string& path, std::string_view content) {
+    AtomicOutputs outputs;
+    outputs.stage(path, content);
+    outputs.commit_all();
+}
+
+}  // namespace ledger

@@ -1,0 +1,83 @@
+#include "ledger/input_file.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "ledger/errors.hpp"
+
+namespace ledger {
+namespace {
+
+[[noreturn]] void fail_io(const std::string& path, const std::string& why) {
+    fail(ExitCode::io, "cannot read input '" + path + "': " + why);
+}
+
+int open_regular_file(const std::string& path, struct stat* st) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail_io(path, std::strerror(errno));
+    if (::fstat(fd, st) != 0) {
+        const int err = errno;
+        ::close(fd);
+        fail_io(path, std::strerror(err));
+    }
+    if (S_ISDIR(st->st_mode)) {
+        ::close(fd);
+        fail_io(path, "it is a directory");
+    }
+    return fd;
+}
+
+}  // namespace
+
+uint64_t input_file_size(const std::string& path) {
+    struct stat st;
+    const int fd = open_regular_file(path, &st);
+    ::close(fd);
+    return uint64_t(st.st_size);
+}
+
+InputFile::InputFile(const std::string& path) : path_(path) {
+    struct stat st;
+    const int fd = open_regular_file(path, &st);
+    size_ = uint64_t(st.st_size);
+    if (size_ > 0) {
+        void* mapped = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (mapped == MAP_FAILED) {
+            const int err = errno;
+            ::close(fd);
+            fail_io(path, std::strerror(err));
+        }
+        ::madvise(mapped, size_, MADV_SEQUENTIAL);
+        data_ = static_cast<const char*>(mapped);
+    }
+    ::close(fd);  // the mapping keeps the file open
+}
+
+InputFile::InputFile(InputFile&& other) noexcept
+    : path_(std::move(other.path_)), data_(other.data_), size_(other.size_) {
+    other.data_ = nullptr;
+    other.size_ = 0;
+}
+
+InputFile::~InputFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+}
+
+void InputFile::release_before(uint64_t end) const {
+    const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+    const uint64_t aligned = std::min(end, size_) / page * page;
+    if (data_ && aligned > 0) ::madvise(const_cast<char*>(data_), aligned, MADV_DONTNEED);
+}
+
+uint64_t line_of_offset(std::string_view text, uint64_t offset) {
+    offset = std::min<uint64_t>(offset, text.size());
+    return 1 + uint64_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(offset), '\n'));
+}
+
+}  // namespace ledger

@@ -1,0 +1,152 @@
+#include "ledger/mpi/exchange.hpp"
+
+#include <mpi.h>
+
+#include <boost/mpi/collectives.hpp>
+#include <climits>
+#include <numeric>
+
+namespace ledger::mpi {
+namespace {
+
+// MPI counts are ints. A single buffer past 2 GiB would need derived types; say so plainly instead.
+int checked_count(size_t bytes) {
+    if (bytes > size_t(INT_MAX))
+        fail(ExitCode::internal, "one rank's share exceeds 2 GiB in a single message; run with more ranks");
+    return int(bytes);
+}
+
+std::vector<int> displacements(const std::vector<int>& counts) {
+    std::vector<int> displs(counts.size(), 0);
+    size_t total = 0;
+    for (size_t i = 0; i < counts.size(); ++i) {
+        displs[i] = checked_count(total);
+        total += size_t(counts[i]);
+    }
+    checked_count(total);
+    return displs;
+}
+
+}  // namespace
+
+void ByteReader::take(void* dst, size_t n) {
+    if (n > bytes_.size() - at_) fail(ExitCode::internal, "a message between ranks is shorter than expected");
+    if (n) std::memcpy(dst, bytes_.data() + at_, n);
+    at_ += n;
+}
+
+std::optional<Failure> Exchange::agree_on_failure(const std::optional<Failure>& mine) {
+    // Everyone learns every rank's (order, code); the winner then broadcasts its message.
+    struct Claim {
+        uint64_t order;
+        int code;  // 0 = no failure
+        int order_is_position;
+    };
+    const Claim my_claim{mine ? mine->order : UINT64_MAX, mine ? int(mine->code) : 0,
+                         mine && mine->order_is_position ? 1 : 0};
+    std::vector<Claim> claims(static_cast<size_t>(size()));
+    MPI_Allgather(&my_claim, sizeof(Claim), MPI_BYTE, claims.data(), sizeof(Claim), MPI_BYTE, comm_);
+    int winner = -1;
+    for (int r = 0; r < size(); ++r) {
+        const Claim& c = claims[size_t(r)];
+        if (c.code == 0) continue;
+        if (winner < 0 || c.order < claims[size_t(winner)].order) winner = r;
+    }
+    if (winner < 0) return std::nullopt;
+    Failure agreed;
+    agreed.code = ExitCode(claims[size_t(winner)].code);
+    agreed.order = claims[size_t(winner)].order;
+    agreed.order_is_position = claims[size_t(winner)].order_is_position != 0;
+    if (rank() == winner) agreed.message = mine->message;
+    boost::mpi::broadcast(comm_, agreed.message, winner);
+    return agreed;
+}
+
+Bytes Exchange::scatter_partitions(const std::vector<Bytes>& per_rank_on_root) {
+    std::vector<int> counts(size_t(size()), 0);
+    if (is_root())
+        for (int r = 0; r < size(); ++r) counts[size_t(r)] = checked_count(per_rank_on_root[size_t(r)].size());
+    int my_count = 0;
+    MPI_Scatter(counts.data(), 1, MPI_INT, &my_count, 1, MPI_INT, 0, comm_);
+    Bytes flat;
+    std::vector<int> displs;
+    if (is_root()) {
+        displs = displacements(counts);
+        flat.reserve(size_t(displs.back()) + size_t(counts.back()));
+        for (const Bytes& b : per_rank_on_root) flat.insert(flat.end(), b.begin(), b.end());
+        bytes_sent_ += flat.size() - size_t(counts[0]);
+    }
+    Bytes mine(static_cast<size_t>(my_count));
+    MPI_Scatterv(flat.data(), counts.data(), displs.data(), MPI_BYTE, mine.data(), my_count, MPI_BYTE, 0, comm_);
+    if (!is_root()) bytes_received_ += mine.size();
+    return mine;
+}
+
+std::vector<Bytes> Exchange::gather_to_root(const Bytes& mine) {
+    const int my_count = checked_count(mine.size());
+    std::vector<int> counts(size_t(size()), 0);
+    MPI_Gather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm_);
+    Bytes flat;
+    std::vector<int> displs;
+    if (is_root()) {
+        displs = displacements(counts);
+        flat.resize(size_t(displs.back()) + size_t(counts.back()));
+    }
+    MPI_Gatherv(mine.data(), my_count, MPI_BYTE, flat.data(), counts.data(), displs.data(), MPI_BYTE, 0, comm_);
+    std::vector<Bytes> out;
+    if (!is_root()) {
+        bytes_sent_ += mine.size();
+        return out;
+    }
+    for (int r = 0; r < size(); ++r) {
+        const auto begin = flat.begin() + displs[size_t(r)];
+        out.emplace_back(begin, begin + counts[size_t(r)]);
+        if (r != 0) bytes_received_ += size_t(counts[size_t(r)]);
+    }
+    return out;
+}
+
+void Exchange::broadcast_from_root(Bytes& bytes) {
+    uint64_t size64 = bytes.size();
+    MPI_Bcast(&size64, 1, MPI_UINT64_T, 0, comm_);
+    bytes.resize(size_t(size64));
+    MPI_Bcast(bytes.data(), checked_count(bytes.size()), MPI_BYTE, 0, comm_);
+    if (is_root()) bytes_sent_ += bytes.size() * size_t(size() - 1);
+    else bytes_received_ += bytes.size();
+}
+
+std::vector<Bytes> Exchange::exchange_by_owner(const std::vector<Bytes>& outgoing) {
+    const size_t n = size_t(size());
+    std::vector<int> send_counts(n), recv_counts(n);
+    for (size_t r = 0; r < n; ++r) send_counts[r] = checked_count(outgoing[r].size());
+    MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, comm_);
+    const std::vector<int> send_displs = displacements(send_counts), recv_displs = displacements(recv_counts);
+    Bytes send_flat;
+    send_flat.reserve(size_t(send_displs.back()) + size_t(send_counts.back()));
+    for (const Bytes& b : outgoing) send_flat.insert(send_flat.end(), b.begin(), b.end());
+    Bytes recv_flat(size_t(recv_displs.back()) + size_t(recv_counts.back()));
+    MPI_Alltoallv(send_flat.data(), send_counts.data(), send_displs.data(), MPI_BYTE, recv_flat.data(),
+                  recv_counts.data(), recv_displs.data(), MPI_BYTE, comm_);
+    std::vector<Bytes> incoming;
+    for (size_t r = 0; r < n; ++r) {
+        const auto begin = recv_flat.begin() + recv_displs[r];
+        incoming.emplace_back(begin, begin + recv_counts[r]);
+        if (int(r) != rank()) {
+            bytes_sent_ += size_t(send_counts[r]);
+            bytes_received_ += size_t(recv_counts[r]);
+        }
+    }
+    return incoming;
+}
+
+void Exchange::max_in_place(int& value) {
+    MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT, MPI_MAX, comm_);
+}
+
+void Exchange::sum_in_place(std::vector<uint64_t>& values) {
+    MPI_Allreduce(MPI_IN_PLACE, values.data(), checked_count(values.size()), MPI_UINT64_T, MPI_SUM, comm_);
+}
+
+void Exchange::barrier() { comm_.barrier(); }
+
+}  // namespace ledger::mpi
