@@ -26,12 +26,21 @@ struct TransferText {
     uint32_t file_index = 0;   // 0-based among the transactions files, in the order given
     uint64_t first_line = 1;   // line number of text[0] in the file
     uint64_t base_offset = 0;  // byte offset of text[0] in the file
+    uint64_t stop_at = UINT64_MAX;  // rows starting at or after this file offset belong to the next part
+};
+
+// Where the rows of a part were found: a part's first row must be where the previous part stopped.
+struct RowsRead {
+    int max_scale = 0;
+    uint64_t first_row_offset = UINT64_MAX;  // file offset of the first row read (UINT64_MAX: none)
+    uint64_t first_row_line = 0;              // its line, counted from part.first_line
+    uint64_t next_row_offset = UINT64_MAX;    // first row at or after stop_at (UINT64_MAX: end of file)
 };
 
 // Parses data rows of `part` (the header must already be resolved into `header`) and appends them to
-// `out`. Bad rows go to `bad` with file index file_index + 1. Returns the largest amount scale seen.
-int read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
-                       BadRowSink& bad, std::vector<Transfer>& out);
+// `out`. Bad rows go to `bad` with file index file_index + 1.
+RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
+                            BadRowSink& bad, std::vector<Transfer>& out);
 
 // Resolves the header of a whole transactions file from its first row. Returns the header and sets
 // *rows_start to the byte (relative to file.text) where data rows begin and *rows_line to its line.

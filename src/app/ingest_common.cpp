@@ -1,8 +1,15 @@
 #include "ingest_common.hpp"
 
+#include "ledger/atomic_output.hpp"
 #include "ledger/errors.hpp"
 
 namespace ledger {
+
+void check_output_paths(const Options& options) {
+    for (const std::string* path : {&options.output, &options.rejected, &options.quarantine, &options.report,
+                                    &options.metrics_file})
+        if (!path->empty()) check_output_path(*path);
+}
 
 std::vector<int128> rescale_opening(const AccountTable& accounts, int scale, const std::string& file_name) {
     std::vector<int128> opening(accounts.size());

@@ -6,9 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "options.hpp"
 #include "rank_work.hpp"
 
 namespace ledger {
+
+// Fails fast (before any heavy work) on an output path that cannot be written.
+void check_output_paths(const Options& options);
 
 // Opening balances rescaled to `scale`; an overflow is an input error naming the accounts row.
 std::vector<int128> rescale_opening(const AccountTable& accounts, int scale, const std::string& file_name);

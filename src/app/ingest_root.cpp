@@ -5,7 +5,9 @@
 #include "ingest_common.hpp"
 #include "ledger/order.hpp"
 #include "ledger/partition.hpp"
+#include "ledger/atomic_output.hpp"
 #include "ledger/transfers.hpp"
+#include "step.hpp"
 
 namespace ledger {
 
@@ -42,6 +44,30 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
     // Cutting a sorted sequence by owner keeps every rank's share in replay order.
     for (const Transfer& t : transfers) works[size_t(owner[root.accounts.country[t.from]])].transfers.push_back(t);
     return works;
+}
+
+RankWork run_root_ingest(const Options& options, mpi::Exchange& exchange, RootState& root, StageTimes& times) {
+    RankWork work;
+    std::vector<mpi::Bytes> encoded;
+    step(exchange, [&] {
+        if (!exchange.is_root()) return;
+        check_output_paths(options);
+        std::vector<RankWork> works = prepare_root_ingest(options, root, times, exchange.size());
+        work = std::move(works[0]);
+        // Encoded one at a time so that only one extra copy of a rank's share exists at once.
+        encoded.resize(works.size());
+        for (size_t r = 1; r < works.size(); ++r) {
+            encoded[r] = encode_work(works[r]);
+            works[r] = RankWork{};
+        }
+    });
+    StageTimer timer(times, Stage::exchange);
+    const mpi::Bytes mine = exchange.scatter_partitions(encoded);
+    encoded.clear();
+    step(exchange, [&] {
+        if (!exchange.is_root()) work = decode_work(mine);
+    });
+    return work;
 }
 
 }  // namespace ledger

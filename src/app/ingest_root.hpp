@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "ledger/mpi/exchange.hpp"
 #include "options.hpp"
 #include "rank_work.hpp"
 #include "stage_clock.hpp"
@@ -12,5 +13,8 @@ namespace ledger {
 
 // Rank 0 only. Fills `root` and returns the work of every rank (rank 0's own at index 0).
 std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& root, StageTimes& times, int ranks);
+
+// Collective: rank 0 prepares, then scatters each rank its work. Returns this rank's work.
+RankWork run_root_ingest(const Options& options, mpi::Exchange& exchange, RootState& root, StageTimes& times);
 
 }  // namespace ledger

@@ -3,40 +3,17 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <new>
 
+#include "ingest_parallel.hpp"
 #include "ingest_root.hpp"
 #include "ledger/atomic_output.hpp"
 #include "ledger/input_file.hpp"
 #include "rank_result.hpp"
+#include "step.hpp"
 #include "write_outputs.hpp"
 
 namespace ledger {
 namespace {
-
-// Raised on every rank at once, after the ranks agreed on a failure.
-struct AgreedFailure {
-    mpi::Failure failure;
-};
-
-// Runs rank-local work, then has all ranks agree on whether any of them failed. Collectives happen
-// only between steps, so a rank that failed can never leave the others waiting in one.
-template <class LocalWork>
-void step(mpi::Exchange& exchange, LocalWork&& work) {
-    std::optional<mpi::Failure> mine;
-    try {
-        work();
-    } catch (const PositionedError& e) {
-        mine = mpi::Failure{e.code(), e.what(), e.position(), true};
-    } catch (const LedgerError& e) {
-        mine = mpi::Failure{e.code(), e.what(), e.order(), false};
-    } catch (const std::bad_alloc&) {
-        mine = mpi::Failure{ExitCode::internal, "out of memory on rank " + std::to_string(exchange.rank()), UINT64_MAX, false};
-    } catch (const std::exception& e) {
-        mine = mpi::Failure{ExitCode::internal, std::string("internal error: ") + e.what(), UINT64_MAX, false};
-    }
-    if (auto agreed = exchange.agree_on_failure(mine)) throw AgreedFailure{*agreed};
-}
 
 // `file:line: message (row)` for an error known by a transfer's input position.
 std::string describe_position(const RootState& root, const Options& options, const mpi::Failure& failure) {
@@ -77,29 +54,8 @@ int run_job(const Options& options, mpi::Exchange& exchange, RunSummary& summary
     std::vector<RankResult> results;
     const auto started = std::chrono::steady_clock::now();
     try {
-        std::vector<mpi::Bytes> encoded;
-        step(exchange, [&] {
-            if (!exchange.is_root()) return;
-            for (const std::string& path : {options.output, options.rejected, options.quarantine, options.report,
-                                            options.metrics_file})
-                if (!path.empty()) check_output_path(path);
-            std::vector<RankWork> works = prepare_root_ingest(options, root, times, exchange.size());
-            work = std::move(works[0]);
-            // Encoded one at a time so that only one extra copy of a rank's share exists at once.
-            encoded.resize(works.size());
-            for (size_t r = 1; r < works.size(); ++r) {
-                encoded[r] = encode_work(works[r]);
-                works[r] = RankWork{};
-            }
-        });
-        {
-            StageTimer timer(times, Stage::exchange);
-            const mpi::Bytes mine = exchange.scatter_partitions(encoded);
-            encoded.clear();
-            step(exchange, [&] {
-                if (!exchange.is_root()) work = decode_work(mine);
-            });
-        }
+        work = options.ingest == IngestMode::root ? run_root_ingest(options, exchange, root, times)
+                                                  : run_parallel_ingest(options, exchange, root, times);
         RankResult mine;
         step(exchange, [&] {
             StageTimer timer(times, Stage::replay);

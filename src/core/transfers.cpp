@@ -14,16 +14,24 @@ Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTab
     return Reason::none;
 }
 
-int read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
-                       BadRowSink& bad, std::vector<Transfer>& out) {
+RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
+                            BadRowSink& bad, std::vector<Transfer>& out) {
     const size_t date_col = size_t(header.column[0]), from_col = size_t(header.column[1]),
                  amount_col = size_t(header.column[2]), to_col = size_t(header.column[3]);
     const uint32_t bad_file_index = part.file_index + 1;  // 0 is the accounts file
-    int max_scale = 0;
+    RowsRead read;
     std::string error;
     CsvReader reader(part.text, part.first_line, part.base_offset);
     CsvRow row;
     while (reader.next(row)) {
+        if (row.offset >= part.stop_at) {
+            read.next_row_offset = row.offset;
+            break;
+        }
+        if (read.first_row_offset == UINT64_MAX) {
+            read.first_row_offset = row.offset;
+            read.first_row_line = row.line;
+        }
         auto reject = [&](std::string_view why) { bad.add(bad_file_index, part.file_name, row.line, why, row.raw); };
         if (!row.error.empty()) { reject(row.error); continue; }
         if (row.fields.size() != header.field_count) {
@@ -49,9 +57,9 @@ int read_transfer_rows(const TransferText& part, const HeaderMap& header, const 
         t.to = accounts.find(to_id).value_or(kUnknownAccount);
         t.reason = static_reason(t.from, t.to, t.amount, accounts);
         out.push_back(t);
-        if (amount->scale > max_scale) max_scale = amount->scale;
+        if (amount->scale > read.max_scale) read.max_scale = amount->scale;
     }
-    return max_scale;
+    return read;
 }
 
 HeaderMap read_transfer_header(const TransferText& file, size_t* rows_start, uint64_t* rows_line) {
@@ -75,7 +83,7 @@ int read_transfer_file(const TransferText& file, const AccountTable& accounts, B
     rest.text = file.text.substr(rows_start);
     rest.first_line = rows_line;
     rest.base_offset = file.base_offset + rows_start;
-    return read_transfer_rows(rest, header, accounts, bad, out);
+    return read_transfer_rows(rest, header, accounts, bad, out).max_scale;
 }
 
 void rescale_transfers(std::vector<Transfer>& transfers, int scale) {

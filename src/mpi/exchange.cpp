@@ -115,28 +115,33 @@ void Exchange::broadcast_from_root(Bytes& bytes) {
     else bytes_received_ += bytes.size();
 }
 
-std::vector<Bytes> Exchange::exchange_by_owner(const std::vector<Bytes>& outgoing) {
-    const size_t n = size_t(size());
-    std::vector<int> send_counts(n), recv_counts(n);
-    for (size_t r = 0; r < n; ++r) send_counts[r] = checked_count(outgoing[r].size());
-    MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, comm_);
-    const std::vector<int> send_displs = displacements(send_counts), recv_displs = displacements(recv_counts);
-    Bytes send_flat;
-    send_flat.reserve(size_t(send_displs.back()) + size_t(send_counts.back()));
-    for (const Bytes& b : outgoing) send_flat.insert(send_flat.end(), b.begin(), b.end());
-    Bytes recv_flat(size_t(recv_displs.back()) + size_t(recv_counts.back()));
-    MPI_Alltoallv(send_flat.data(), send_counts.data(), send_displs.data(), MPI_BYTE, recv_flat.data(),
-                  recv_counts.data(), recv_displs.data(), MPI_BYTE, comm_);
-    std::vector<Bytes> incoming;
-    for (size_t r = 0; r < n; ++r) {
-        const auto begin = recv_flat.begin() + recv_displs[r];
-        incoming.emplace_back(begin, begin + recv_counts[r]);
+std::vector<uint64_t> Exchange::exchange_counts(const std::vector<uint64_t>& send_bytes) {
+    std::vector<uint64_t> recv_bytes(send_bytes.size());
+    MPI_Alltoall(send_bytes.data(), 1, MPI_UINT64_T, recv_bytes.data(), 1, MPI_UINT64_T, comm_);
+    return recv_bytes;
+}
+
+void Exchange::exchange_payload(const char* send, const std::vector<uint64_t>& send_bytes, char* recv,
+                                const std::vector<uint64_t>& recv_bytes) {
+    std::vector<int> send_counts, recv_counts;
+    for (size_t r = 0; r < send_bytes.size(); ++r) {
+        send_counts.push_back(checked_count(send_bytes[r]));
+        recv_counts.push_back(checked_count(recv_bytes[r]));
         if (int(r) != rank()) {
-            bytes_sent_ += size_t(send_counts[r]);
-            bytes_received_ += size_t(recv_counts[r]);
+            bytes_sent_ += send_bytes[r];
+            bytes_received_ += recv_bytes[r];
         }
     }
-    return incoming;
+    const std::vector<int> send_displs = displacements(send_counts), recv_displs = displacements(recv_counts);
+    MPI_Alltoallv(send, send_counts.data(), send_displs.data(), MPI_BYTE, recv, recv_counts.data(),
+                  recv_displs.data(), MPI_BYTE, comm_);
+}
+
+std::vector<uint64_t> Exchange::all_gather(std::span<const uint64_t> mine) {
+    std::vector<uint64_t> all(mine.size() * static_cast<size_t>(size()));
+    const int n = checked_count(mine.size());
+    MPI_Allgather(mine.data(), n, MPI_UINT64_T, all.data(), n, MPI_UINT64_T, comm_);
+    return all;
 }
 
 void Exchange::max_in_place(int& value) {

@@ -81,8 +81,30 @@ public:
     std::vector<Bytes> gather_to_root(const Bytes& mine);
     // Root's buffer reaches every rank.
     void broadcast_from_root(Bytes& bytes);
-    // Each rank gives one buffer per destination; each gets one buffer per source (all-to-all).
-    std::vector<Bytes> exchange_by_owner(const std::vector<Bytes>& outgoing);
+
+    // Typed all-to-all of records already grouped by destination: `counts[r]` items go to rank r. Returns
+    // the items received, grouped by source rank, and how many came from each.
+    template <class T>
+    std::vector<T> exchange_by_owner(std::span<const T> grouped, std::span<const uint64_t> counts,
+                                     std::vector<uint64_t>* received_counts) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        std::vector<uint64_t> send_bytes(counts.begin(), counts.end());
+        for (uint64_t& n : send_bytes) n *= sizeof(T);
+        const std::vector<uint64_t> recv_bytes = exchange_counts(send_bytes);
+        uint64_t total = 0;
+        received_counts->clear();
+        for (uint64_t n : recv_bytes) {
+            received_counts->push_back(n / sizeof(T));
+            total += n;
+        }
+        std::vector<T> received(total / sizeof(T));
+        exchange_payload(reinterpret_cast<const char*>(grouped.data()), send_bytes,
+                         reinterpret_cast<char*>(received.data()), recv_bytes);
+        return received;
+    }
+
+    // Each rank contributes the same number of values; every rank gets all of them, rank after rank.
+    std::vector<uint64_t> all_gather(std::span<const uint64_t> mine);
 
     void max_in_place(int& value);
     void sum_in_place(std::vector<uint64_t>& values);
@@ -92,6 +114,9 @@ public:
     uint64_t bytes_received() const { return bytes_received_; }
 
 private:
+    std::vector<uint64_t> exchange_counts(const std::vector<uint64_t>& send_bytes);
+    void exchange_payload(const char* send, const std::vector<uint64_t>& send_bytes, char* recv,
+                          const std::vector<uint64_t>& recv_bytes);
     boost::mpi::communicator comm_;
     uint64_t bytes_sent_ = 0;
     uint64_t bytes_received_ = 0;

@@ -1,0 +1,45 @@
+#include "bad_row_codec.hpp"
+
+namespace ledger {
+namespace {
+
+void append_text(mpi::Bytes& out, const std::string& text) {
+    mpi::append_value(out, uint64_t(text.size()));
+    out.insert(out.end(), text.begin(), text.end());
+}
+
+std::string read_text(mpi::ByteReader& in) {
+    const auto size = in.value<uint64_t>();
+    const std::vector<char> chars = in.items<char>(size);
+    return std::string(chars.begin(), chars.end());
+}
+
+}  // namespace
+
+mpi::Bytes encode_bad_rows(std::span<const BadRow> rows) {
+    mpi::Bytes out;
+    mpi::append_value(out, uint64_t(rows.size()));
+    for (const BadRow& row : rows) {
+        mpi::append_value(out, row.file_index);
+        mpi::append_value(out, row.line);
+        append_text(out, row.error);
+        append_text(out, row.raw);
+    }
+    return out;
+}
+
+void decode_bad_rows(std::span<const char> bytes, std::span<const std::string> file_names, std::vector<BadRow>& out) {
+    mpi::ByteReader in(bytes);
+    const auto count = in.value<uint64_t>();
+    for (uint64_t i = 0; i < count; ++i) {
+        BadRow row;
+        row.file_index = in.value<uint32_t>();
+        row.line = in.value<uint64_t>();
+        row.error = read_text(in);
+        row.raw = read_text(in);
+        row.file = row.file_index < file_names.size() ? file_names[row.file_index] : "?";
+        out.push_back(std::move(row));
+    }
+}
+
+}  // namespace ledger

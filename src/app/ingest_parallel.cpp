@@ -1,0 +1,260 @@
+#include "ingest_parallel.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "bad_row_codec.hpp"
+#include "ingest_common.hpp"
+#include "ledger/atomic_output.hpp"
+#include "ledger/chunking.hpp"
+#include "ledger/order.hpp"
+#include "ledger/partition.hpp"
+#include "ledger/transfers.hpp"
+#include "step.hpp"
+
+namespace ledger {
+namespace {
+
+// This rank's share of one transactions file.
+struct FileShare {
+    std::vector<uint64_t> cuts;  // ranks + 1 cut offsets, the same on every rank
+    RowsRead read;
+    size_t transfers_begin = 0, transfers_end = 0;  // its records in the rank's transfer vector
+    bool parsed = false;
+};
+
+struct Share {
+    std::vector<FileShare> files;
+    std::vector<Transfer> transfers;
+    BadRowSink bad{BadRowPolicy::skip};  // lines relative to the part until fix_lines
+    std::optional<LedgerError> file_failure;  // first transactions file that cannot be opened or has no header
+    uint32_t failed_file = UINT32_MAX;
+};
+
+void parse_part(const RootState& inputs, const Options& options, Share& share, uint32_t f, int rank) {
+    FileShare& file = share.files[f];
+    const std::string_view text = inputs.transaction_files[f].text();
+    const uint64_t begin = file.cuts[size_t(rank)], end = file.cuts[size_t(rank) + 1];
+    TransferText part{text.substr(begin), options.transactions[f], f, 1, begin, end};
+    file.transfers_begin = share.transfers.size();
+    file.read = read_transfer_rows(part, inputs.headers[f], inputs.accounts, share.bad, share.transfers);
+    file.transfers_end = share.transfers.size();
+    file.parsed = true;
+}
+
+// Opens and parses this rank's part of every file up to the first one that is unusable; that failure
+// is kept, not thrown, because an earlier file's bad row must win over it as in a sequential read.
+void parse_share(const Options& options, RootState& inputs, Share& share, int ranks, int rank) {
+    share.files.resize(options.transactions.size());
+    for (uint32_t f = 0; f < options.transactions.size(); ++f) {
+        try {
+            inputs.transaction_files.emplace_back(options.transactions[f]);
+            const std::string_view text = inputs.transaction_files.back().text();
+            size_t data_start = 0;
+            uint64_t data_line = 0;
+            inputs.headers.push_back(read_transfer_header({text, options.transactions[f], f, 1, 0}, &data_start, &data_line));
+            share.files[f].cuts = propose_cuts(text, data_start, ranks);
+        } catch (const LedgerError& e) {
+            share.file_failure = LedgerError(e.code(), e.what(), (uint64_t{f + 1} << 48));
+            share.failed_file = f;
+            return;
+        }
+        parse_part(inputs, options, share, f, rank);
+    }
+}
+
+// Where a part's reading began: its first row, or where it stopped if it had none.
+uint64_t part_start(const RowsRead& read) {
+    return read.first_row_offset != UINT64_MAX ? read.first_row_offset : read.next_row_offset;
+}
+
+// A part is right when it starts exactly where the previous part stopped. A cut that fell inside a
+// quoted field spanning lines breaks that; the file's cuts are then set on true row starts and read again.
+void repair_cuts(const Options& options, RootState& inputs, Share& share, std::span<const uint64_t> all, int ranks,
+                 int rank) {
+    const size_t files = share.files.size();
+    for (uint32_t f = 0; f < files; ++f) {
+        if (!share.files[f].parsed) continue;
+        bool consistent = true;
+        for (int r = 1; r < ranks; ++r) {
+            const uint64_t previous_next = all[size_t(r - 1) * files * 2 + f * 2 + 1];
+            const uint64_t start = all[size_t(r) * files * 2 + f * 2];
+            consistent = consistent && previous_next == start;
+        }
+        if (consistent) continue;
+        FileShare& file = share.files[f];
+        const std::string_view text = inputs.transaction_files[f].text();
+        file.cuts = row_starts_at(text, file.cuts.front(), file.cuts);
+        share.transfers.erase(share.transfers.begin() + std::ptrdiff_t(file.transfers_begin),
+                              share.transfers.begin() + std::ptrdiff_t(file.transfers_end));
+        for (FileShare& later : share.files) {
+            if (later.transfers_begin < file.transfers_end) continue;
+            later.transfers_begin -= file.transfers_end - file.transfers_begin;
+            later.transfers_end -= file.transfers_end - file.transfers_begin;
+        }
+        std::erase_if(share.bad.rows(), [&](const BadRow& row) { return row.file_index == f + 1; });
+        // Re-read at the end of the vector: record order within a rank does not matter before sorting.
+        parse_part(inputs, options, share, f, rank);
+    }
+}
+
+// Bad rows carry lines counted from the start of their part; make them the file's own.
+void fix_lines(Share& share, std::span<const uint64_t> newlines_all, const RootState& inputs, int ranks, int rank) {
+    const size_t files = share.files.size();
+    for (BadRow& row : share.bad.rows()) {
+        const uint32_t f = row.file_index - 1;
+        const std::string_view text = inputs.transaction_files[f].text();
+        uint64_t before = uint64_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(share.files[f].cuts[0]), '\n'));
+        for (int r = 0; r < rank; ++r) before += newlines_all[size_t(r) * files + f];
+        row.line += before;
+    }
+    (void)ranks;
+}
+
+std::vector<uint64_t> newlines_per_part(const Share& share, const RootState& inputs, int rank) {
+    std::vector<uint64_t> counts;
+    for (size_t f = 0; f < share.files.size(); ++f) {
+        if (!share.files[f].parsed) {
+            counts.push_back(0);
+            continue;
+        }
+        const std::string_view text = inputs.transaction_files[f].text();
+        const auto begin = text.begin() + std::ptrdiff_t(share.files[f].cuts[size_t(rank)]);
+        const auto end = text.begin() + std::ptrdiff_t(share.files[f].cuts[size_t(rank) + 1]);
+        counts.push_back(uint64_t(std::count(begin, end, '\n')));
+    }
+    return counts;
+}
+
+// Under --on-bad-row fail, the earliest problem in input order stops the run, as a sequential read would.
+void fail_on_first_problem(const Options& options, const Share& share) {
+    if (options.on_bad_row == BadRowPolicy::fail && !share.bad.rows().empty()) {
+        const BadRow& first = *std::min_element(share.bad.rows().begin(), share.bad.rows().end(),
+                                                [](const BadRow& a, const BadRow& b) {
+                                                    return a.file_index != b.file_index ? a.file_index < b.file_index
+                                                                                        : a.line < b.line;
+                                                });
+        throw LedgerError(ExitCode::bad_input, bad_row_message(first.file, first.line, first.error, first.raw),
+                          (uint64_t{first.file_index} << 48) | first.line);
+    }
+    if (share.file_failure) throw *share.file_failure;
+}
+
+// Records grouped by destination rank, each group still in replay order.
+std::vector<Transfer> group_by_owner(const std::vector<Transfer>& sorted, const std::vector<int>& owner,
+                                     const AccountTable& accounts, std::vector<uint64_t>& counts) {
+    counts.assign(counts.size(), 0);
+    for (const Transfer& t : sorted) ++counts[size_t(owner[accounts.country[t.from]])];
+    std::vector<uint64_t> next(counts.size(), 0);
+    for (size_t r = 1; r < counts.size(); ++r) next[r] = next[r - 1] + counts[r - 1];
+    std::vector<Transfer> grouped(sorted.size());
+    for (const Transfer& t : sorted) grouped[next[size_t(owner[accounts.country[t.from]])]++] = t;
+    return grouped;
+}
+
+// The received runs (one per source rank, each sorted) merged pairwise into one sorted sequence.
+void merge_runs(std::vector<Transfer>& records, const std::vector<uint64_t>& run_sizes) {
+    std::vector<size_t> bounds{0};
+    for (uint64_t n : run_sizes) bounds.push_back(bounds.back() + size_t(n));
+    const auto before = [](const Transfer& a, const Transfer& b) { return replay_before(a, b); };
+    while (bounds.size() > 2) {
+        std::vector<size_t> merged{0};
+        for (size_t i = 0; i + 2 < bounds.size(); i += 2) {
+            std::inplace_merge(records.begin() + std::ptrdiff_t(bounds[i]), records.begin() + std::ptrdiff_t(bounds[i + 1]),
+                               records.begin() + std::ptrdiff_t(bounds[i + 2]), before);
+            merged.push_back(bounds[i + 2]);
+        }
+        if (bounds.size() % 2 == 0) merged.push_back(bounds.back());
+        bounds = std::move(merged);
+    }
+}
+
+}  // namespace
+
+RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, RootState& inputs, StageTimes& times) {
+    const int ranks = exchange.size(), rank = exchange.rank();
+    Share share;
+    RankWork work;
+    {
+        StageTimer timer(times, Stage::read_parse);
+        step(exchange, [&] {
+            if (exchange.is_root())
+                check_output_paths(options);
+            const InputFile accounts_file(options.accounts);
+            inputs.accounts = read_accounts(accounts_file.text(), options.accounts, inputs.bad);
+            if (!exchange.is_root()) inputs.bad.rows().clear();  // rank 0 alone reports the accounts file's
+            parse_share(options, inputs, share, ranks, rank);
+        });
+        std::vector<uint64_t> starts;
+        for (const FileShare& file : share.files) {
+            starts.push_back(part_start(file.read));
+            starts.push_back(file.read.next_row_offset);
+        }
+        const std::vector<uint64_t> all_starts = exchange.all_gather(starts);
+        std::vector<uint64_t> newlines;
+        step(exchange, [&] {
+            repair_cuts(options, inputs, share, all_starts, ranks, rank);
+            newlines = newlines_per_part(share, inputs, rank);
+        });
+        const std::vector<uint64_t> all_newlines = exchange.all_gather(newlines);
+        step(exchange, [&] {
+            fix_lines(share, all_newlines, inputs, ranks, rank);
+            fail_on_first_problem(options, share);
+        });
+    }
+
+    int scale = inputs.accounts.max_scale;
+    for (const FileShare& file : share.files) scale = std::max(scale, file.read.max_scale);
+    exchange.max_in_place(scale);
+    std::vector<uint64_t> per_country;
+    step(exchange, [&] {
+        StageTimer timer(times, Stage::read_parse);
+        inputs.opening = rescale_opening(inputs.accounts, scale, options.accounts);
+        rescale_transfers(share.transfers, scale);
+    });
+    {
+        StageTimer timer(times, Stage::sort);
+        split_static_rejections(share.transfers, work.static_rejections, work.static_totals);
+        sort_for_replay(share.transfers);
+    }
+    std::vector<uint64_t> counts(static_cast<size_t>(ranks));
+    std::vector<Transfer> grouped;
+    std::vector<int> owner;
+    {
+        StageTimer timer(times, Stage::partition);
+        per_country = transfers_per_country(share.transfers, inputs.accounts);
+        exchange.sum_in_place(per_country);
+        owner = assign_countries(per_country, ranks);
+        grouped = group_by_owner(share.transfers, owner, inputs.accounts, counts);
+        std::vector<Transfer>().swap(share.transfers);
+    }
+    std::vector<uint64_t> run_sizes;
+    {
+        StageTimer timer(times, Stage::exchange);
+        work.transfers = exchange.exchange_by_owner<Transfer>(grouped, counts, &run_sizes);
+        std::vector<Transfer>().swap(grouped);
+        const uint64_t good_rows = work.static_totals.transfers + [&] {
+            uint64_t n = 0;
+            for (uint64_t c : counts) n += c;
+            return n;
+        }();
+        std::vector<uint64_t> read_total{good_rows};
+        exchange.sum_in_place(read_total);
+        inputs.transfers_read = read_total[0];
+        const std::vector<mpi::Bytes> bad = exchange.gather_to_root(encode_bad_rows(share.bad.rows()));
+        if (exchange.is_root()) {
+            std::vector<std::string> names{options.accounts};
+            names.insert(names.end(), options.transactions.begin(), options.transactions.end());
+            for (const mpi::Bytes& bytes : bad) decode_bad_rows(bytes, names, inputs.bad.rows());
+        }
+    }
+    {
+        StageTimer timer(times, Stage::sort);
+        merge_runs(work.transfers, run_sizes);
+    }
+    const RunShape shape{scale, inputs.accounts.size(), inputs.accounts.countries.size()};
+    add_accounts_of_rank(work, shape, owner, inputs.accounts, inputs.opening, rank);
+    return work;
+}
+
+}  // namespace ledger
