@@ -6,3 +6,5 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 export OMPI_MCA_orte_execute_quiet=1
 # Containers often lack the ptrace permission that single-copy shared memory wants.
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
+# hwloc's OpenGL plugin probes X displays at every start; a batch job has none.
+export HWLOC_COMPONENTS=-gl

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Bad input and bad command lines, at 1 and 2 ranks with both ingest strategies: the spec's exit code,
+# exactly one line on stderr that names the problem, no output file created, and an older output left
+# untouched. Then the skip policy: bad rows go to the quarantine verbatim and the run goes on.
+source "$(dirname "$0")/lib.sh"
+cd "$WORK"
+
+printf 'accountNumber,country,balance\n1,NL,100\n2,NL,50\n3,DE,10\n' >accounts.csv
+printf 'date,fromAccountNumber,transferAmount,toAccountNumber\n2024-01-01,1,30,2\n2024-01-02,2,5,1\n' >good.csv
+printf 'date,fromAccountNumber,transferAmount,toAccountNumber\n2024-01-01,1,30,2\n2024-02-30,2,5,1\n2024-01-03,1,5.,2\n' >bad-date.csv
+printf 'date,fromAccountNumber,amount,toAccountNumber\n2024-01-01,1,30,2\n' >missing-column.csv
+printf 'accountNumber,country,balance\n1,NL,100\n2,NL,50\n1,DE,10\n' >duplicate.csv
+printf 'accountNumber,country,balance\n1,NL,170141183460469231731687303715884105727\n2,NL,1\n' >near-max.csv
+printf 'date,fromAccountNumber,transferAmount,toAccountNumber\n2024-01-01,2,1,1\n' >overflow.csv
+: >empty.csv
+mkdir -p a-directory
+
+# case NAME EXPECTED_EXIT PATTERN -- ARGS...: runs at np 1 (parallel ingest) and np 2 (both ingests):
+# the error paths of the two ingests differ, and np 2 shows that only one rank speaks.
+case_() {
+  local name="$1" want="$2" pattern="$3"
+  shift 4
+  for run in "parallel 1" "root 2" "parallel 2"; do
+    local mode="${run% *}" n="${run#* }"
+    {
+      rm -f out.csv
+      local got=0
+      ledger_np "$n" "$@" --ingest "$mode" >stdout.txt 2>stderr.txt || got=$?
+      local what="$name (np $n, $mode)"
+      [ "$got" -eq "$want" ] && pass || fail "$what: exit $got, expected $want"
+      local lines
+      lines=$(wc -l <stderr.txt)
+      [ "$lines" -eq 1 ] && pass || { fail "$what: $lines lines on stderr, expected 1"; cat stderr.txt >&2; }
+      grep -qE -- "$pattern" stderr.txt && pass || { fail "$what: stderr does not match /$pattern/"; cat stderr.txt >&2; }
+      [ ! -e out.csv ] && pass || fail "$what: out.csv was created"
+      ls -A | grep -q 'ledger-tmp' && fail "$what: a temporary file was left behind" || pass
+    }
+  done
+}
+
+A=(--accounts accounts.csv)
+case_ "first bad row stops the run" 3 "bad-date.csv:3: date: day out of range \(2024-02-30,2,5,1\)" -- \
+  "${A[@]}" --transactions bad-date.csv --output out.csv
+case_ "missing input" 4 "cannot read input 'nope.csv'" -- "${A[@]}" --transactions nope.csv --output out.csv
+case_ "input is a directory" 4 "a-directory.*directory" -- "${A[@]}" --transactions a-directory --output out.csv
+case_ "missing column" 3 "missing-column.csv.*transferAmount" -- "${A[@]}" --transactions missing-column.csv --output out.csv
+case_ "empty transactions file" 3 "empty.csv" -- "${A[@]}" --transactions empty.csv --output out.csv
+case_ "duplicate account names both lines" 3 "duplicate.csv:4: duplicate account '1', first defined at line 2" -- \
+  --accounts duplicate.csv --transactions good.csv --output out.csv
+case_ "receiver balance overflow" 3 "overflow.csv:2: .*overflow" -- \
+  --accounts near-max.csv --transactions overflow.csv --output out.csv
+case_ "output is a directory" 4 "a-directory.*directory" -- "${A[@]}" --transactions good.csv --output a-directory
+case_ "output directory missing" 4 "no-such-dir" -- "${A[@]}" --transactions good.csv --output no-such-dir/out.csv
+case_ "unknown option" 2 "unrecognised option '--bogus'" -- "${A[@]}" --transactions good.csv --output out.csv --bogus
+case_ "missing --output" 2 "missing required option --output" -- "${A[@]}" --transactions good.csv
+case_ "quarantine without skip" 2 "quarantine needs --on-bad-row skip" -- \
+  "${A[@]}" --transactions good.csv --output out.csv --quarantine q.csv
+case_ "bad --on-bad-row" 2 "on-bad-row must be fail\|skip" -- "${A[@]}" --transactions good.csv --output out.csv --on-bad-row maybe
+
+# A failed run leaves an older output exactly as it was.
+echo "yesterday" >out-old.csv
+ledger_np 2 "${A[@]}" --transactions bad-date.csv --output out-old.csv 2>/dev/null && fail "bad input accepted" || pass
+[ "$(cat out-old.csv)" = "yesterday" ] && pass || fail "old output was changed by a failed run"
+
+# A full disk is an I/O error, not a success.
+got=0
+ledger_np 1 "${A[@]}" --transactions good.csv --output /dev/full 2>stderr.txt || got=$?
+[ "$got" -eq 4 ] && pass || fail "/dev/full: exit $got, expected 4"
+
+# Skip: every bad row is quarantined verbatim with its line, and the good rows are replayed.
+for mode in root parallel; do
+  for n in 1 3; do
+    rm -f out.csv q.csv
+    ledger_np "$n" "${A[@]}" --transactions bad-date.csv --output out.csv --on-bad-row skip --quarantine q.csv \
+      --ingest "$mode" --log-level error || fail "skip run failed (np $n $mode)"
+    expected_q=$'file,line,error,row\nbad-date.csv,3,date: day out of range,"2024-02-30,2,5,1"\nbad-date.csv,4,transferAmount: no digits after the decimal point,"2024-01-03,1,5.,2"'
+    [ "$(cat q.csv)" = "$expected_q" ] && pass || { fail "quarantine (np $n $mode)"; cat q.csv >&2; }
+    [ "$(cat out.csv)" = $'accountNumber,country,balance\n1,NL,70\n2,NL,80\n3,DE,10' ] && pass || fail "skip balances (np $n $mode)"
+  done
+done
+finish
