@@ -37,7 +37,17 @@ struct AccountTable {
 
     std::unordered_map<std::string_view, uint32_t> by_id;  // views into `ids`
     std::unordered_map<std::string, uint32_t> country_by_name;
+
+    // Fast path, used when every id is a canonical decimal integer (no sign, no leading zero) and the
+    // ids are dense: index_by_number[id - number_base] is the account (kNoIndex for a gap). A string
+    // that is not canonical cannot equal any id then, so the answers are those of `by_id`.
+    std::vector<uint32_t> index_by_number;
+    uint64_t number_base = 0;
+    void build_number_index();
 };
+
+// The value of a canonical decimal integer id ("0", "42", not "042", "+4" or "4.0") below 10^18.
+std::optional<uint64_t> canonical_number(std::string_view id);
 
 // Parses a whole accounts file. Bad rows go to `bad` (file index 0); a duplicate account number is an
 // input error naming both lines, whatever the bad-row policy.

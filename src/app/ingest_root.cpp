@@ -42,6 +42,9 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
     const RunShape shape{scale, root.accounts.size(), root.accounts.countries.size()};
     for (int r = 0; r < ranks; ++r) add_accounts_of_rank(works[size_t(r)], shape, owner, root.accounts, root.opening, r);
     // Cutting a sorted sequence by owner keeps every rank's share in replay order.
+    std::vector<size_t> share(static_cast<size_t>(ranks), 0);
+    for (const Transfer& t : transfers) ++share[size_t(owner[root.accounts.country[t.from]])];
+    for (int r = 0; r < ranks; ++r) works[size_t(r)].transfers.reserve(share[size_t(r)]);
     for (const Transfer& t : transfers) works[size_t(owner[root.accounts.country[t.from]])].transfers.push_back(t);
     return works;
 }

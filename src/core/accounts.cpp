@@ -1,5 +1,6 @@
 #include "ledger/accounts.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "ledger/csv.hpp"
@@ -15,7 +16,42 @@ std::string_view check_id(std::string_view value) {
     return "";
 }
 
+std::optional<uint64_t> canonical_number(std::string_view id) {
+    if (id.empty() || id.size() > 18 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
+    uint64_t value = 0;
+    for (char c : id) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + uint64_t(c - '0');
+    }
+    return value;
+}
+
+void AccountTable::build_number_index() {
+    constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
+    index_by_number.clear();
+    if (ids.empty()) return;
+    uint64_t low = UINT64_MAX, high = 0;
+    for (const std::string& id : ids) {
+        const auto number = canonical_number(id);
+        if (!number) return;
+        low = std::min(low, *number);
+        high = std::max(high, *number);
+    }
+    // Dense enough that the table costs at most a few words per account.
+    if (high - low >= 4 * uint64_t(ids.size()) + 1024) return;
+    number_base = low;
+    index_by_number.assign(high - low + 1, kNoIndex);
+    for (uint32_t i = 0; i < ids.size(); ++i) index_by_number[*canonical_number(ids[i]) - low] = i;
+}
+
 std::optional<uint32_t> AccountTable::find(std::string_view id) const {
+    if (!index_by_number.empty()) {
+        const auto number = canonical_number(id);
+        if (!number || *number < number_base || *number - number_base >= index_by_number.size()) return std::nullopt;
+        const uint32_t index = index_by_number[*number - number_base];
+        if (index == 0xFFFFFFFFu) return std::nullopt;
+        return index;
+    }
     auto it = by_id.find(id);
     if (it == by_id.end()) return std::nullopt;
     return it->second;
@@ -63,6 +99,7 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
                                           excerpt(table.ids[i]) + "', first defined at line " +
                                           std::to_string(table.line[it->second]));
     }
+    table.build_number_index();
     return table;
 }
 

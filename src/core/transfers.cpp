@@ -21,6 +21,10 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
     const uint32_t bad_file_index = part.file_index + 1;  // 0 is the accounts file
     RowsRead read;
     std::string error;
+    // No row is shorter than 16 bytes, so this never reallocates; untouched capacity costs no memory,
+    // while each doubling would copy every record into freshly faulted pages.
+    const uint64_t part_bytes = std::min<uint64_t>(part.text.size(), part.stop_at - std::min(part.stop_at, part.base_offset));
+    out.reserve(out.size() + size_t(part_bytes / 16) + 1);
     CsvReader reader(part.text, part.first_line, part.base_offset);
     CsvRow row;
     while (reader.next(row)) {

@@ -1,0 +1,76 @@
+#include "ops/logging.hpp"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "ledger/errors.hpp"
+
+namespace ledger {
+namespace {
+
+// The stage is job-wide state read by every log line; a mutex is cheap next to writing a line.
+std::mutex stage_mutex;
+std::string current_stage = "-";
+
+class StageFlag final : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+        std::lock_guard lock(stage_mutex);
+        dest.append(current_stage.data(), current_stage.data() + current_stage.size());
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<StageFlag>(); }
+};
+
+std::optional<spdlog::level::level_enum> parse_level(std::string_view level) {
+    if (level == "error") return spdlog::level::err;
+    if (level == "warn") return spdlog::level::warn;
+    if (level == "info") return spdlog::level::info;
+    if (level == "debug") return spdlog::level::debug;
+    return std::nullopt;
+}
+
+// Rank 0 speaks for the job. The others add nothing at info that rank 0 does not already say, so they
+// are held to warnings and errors of their own unless the operator asked for everything.
+spdlog::level::level_enum level_for_rank(int rank, spdlog::level::level_enum chosen) {
+    if (rank == 0 || chosen == spdlog::level::debug) return chosen;
+    return std::max(chosen, spdlog::level::warn);
+}
+
+}  // namespace
+
+bool is_log_level(std::string_view level) { return parse_level(level).has_value(); }
+
+void init_logging(int rank, int rank_count, const std::string& level) {
+    const auto chosen = parse_level(level);
+    if (!chosen) fail(ExitCode::usage, "--log-level: expected error, warn, info or debug, got '" + level + "'");
+
+    // Rank numbers padded to the widest one keep the columns of a many-rank debug log aligned.
+    const int width = int(std::to_string(std::max(rank_count - 1, 0)).size());
+    std::string rank_text = std::to_string(rank);
+    rank_text.insert(0, size_t(std::max(0, width - int(rank_text.size()))), ' ');
+
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<StageFlag>('k').set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%^%l%$] [rank " + rank_text +
+                                                    "] [%k] %v");
+
+    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(spdlog::color_mode::automatic);
+    auto logger = std::make_shared<spdlog::logger>("ledger", std::move(sink));
+    logger->set_formatter(std::move(formatter));
+    logger->set_level(level_for_rank(rank, *chosen));
+    // Warnings and errors must reach the terminal even if the job is killed right after them.
+    logger->flush_on(spdlog::level::warn);
+    spdlog::set_default_logger(std::move(logger));
+}
+
+void set_log_stage(std::string_view stage) {
+    std::lock_guard lock(stage_mutex);
+    current_stage = stage.empty() ? "-" : std::string(stage);
+}
+
+}  // namespace ledger

@@ -1,0 +1,22 @@
+// The job's log: spdlog lines on stderr that name the time, the level, the rank and the stage, e.g.
+//   [2026-11-25 14:01:02.345] [info] [rank 0] [replay] 50000 transfers in 0.21 s
+// Rank 0 speaks for the job; the other ranks stay quiet unless something goes wrong on them or the
+// level is debug, so that N ranks do not print N copies of every line.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ledger {
+
+// True for the levels --log-level accepts: error, warn, info, debug.
+bool is_log_level(std::string_view level);
+
+// Installs the default spdlog logger (spdlog::info(...) etc. then write through it). Throws
+// LedgerError(usage) for a level that is_log_level rejects. Call once per rank, before the first log line.
+void init_logging(int rank, int rank_count, const std::string& level);
+
+// Names the stage that the following lines belong to ("read", "replay", ...); empty shows "-".
+void set_log_stage(std::string_view stage);
+
+}  // namespace ledger

@@ -1,0 +1,87 @@
+#include "ledger/report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace ledger {
+namespace {
+
+// ordered_json keeps keys in the order written, so the report reads top-down like the spec lists it.
+using Json = nlohmann::ordered_json;
+
+Json stages_json(const StageSeconds& stages) {
+    Json out = Json::object();
+    for (const auto& [stage, seconds] : stages) out[stage] = seconds;
+    return out;
+}
+
+Json rejected_json(const RunSummary& s) {
+    Json out = Json::object();
+    // Every reason is listed, zeros included, so that a consumer can tell "none rejected" from "unknown".
+    for (int r = 1; r < kReasonCount; ++r) out[std::string(reason_name(static_cast<Reason>(r)))] = s.rejected[r];
+    return out;
+}
+
+Json counts_json(const RunSummary& s) {
+    Json out = Json::object();
+    out["accounts"] = s.accounts;
+    out["countries"] = s.countries;
+    out["transfers"] = s.transfers;
+    out["accepted"] = s.accepted;
+    out["rejected"] = rejected_json(s);
+    out["bad_rows"] = s.bad_rows;
+    return out;
+}
+
+Json inputs_json(const std::vector<InputSummary>& inputs) {
+    Json out = Json::array();
+    for (const auto& input : inputs) out.push_back(Json{{"path", input.path}, {"bytes", input.bytes}});
+    return out;
+}
+
+Json ranks_json(const std::vector<RankSummary>& ranks) {
+    Json out = Json::array();
+    for (const auto& r : ranks) {
+        Json rank = Json::object();
+        rank["rank"] = r.rank;
+        rank["countries"] = r.countries;
+        rank["transfers"] = r.transfers;
+        rank["bytes_sent"] = r.bytes_sent;
+        rank["bytes_received"] = r.bytes_received;
+        rank["peak_rss_bytes"] = r.peak_rss_bytes;
+        rank["stages_seconds"] = stages_json(r.stages_seconds);
+        out.push_back(std::move(rank));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string format_report_json(const RunSummary& s) {
+    Json report = Json::object();
+    report["version"] = s.version;
+    report["status"] = s.ok ? "ok" : "failed";
+    report["exit_code"] = s.exit_code;
+    report["error"] = s.error ? Json(*s.error) : Json(nullptr);
+    report["started_at"] = format_utc(s.started_unix_seconds);
+    report["finished_at"] = format_utc(s.finished_unix_seconds);
+    // Microseconds: the difference of two epoch-sized doubles carries float noise below that.
+    report["duration_seconds"] = std::round((s.finished_unix_seconds - s.started_unix_seconds) * 1e6) / 1e6;
+    // An array, not one joined string: arguments may contain spaces and the reader should not re-split.
+    report["command_line"] = s.command_line;
+    report["ingest"] = s.ingest;
+    report["rank_count"] = s.ranks.size();
+    report["scale"] = s.scale;
+    report["inputs"] = inputs_json(s.inputs);
+    report["counts"] = counts_json(s);
+    // Text, never a JSON number: readers would parse a number into a double and lose cents.
+    report["amount_moved"] = s.amount_moved ? Json(*s.amount_moved) : Json(nullptr);
+    report["stages_seconds"] = stages_json(s.stages_seconds);
+    report["ranks"] = ranks_json(s.ranks);
+    // Error messages quote the offending input and paths come from the command line; either may hold
+    // bytes that are not UTF-8. Replacing them keeps the report writable for exactly the runs that need it.
+    return report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace ledger
