@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -23,9 +24,9 @@ struct ReplayTotals {
 
 // Applies `sorted` (in replay order) to `balances` (indexed by account). Transfers carrying a static
 // reason are recorded as rejected and change nothing. Throws PositionedError(bad_input) if a receiver's
-// balance would overflow.
+// balance would overflow. `on_progress`, when given, is called now and then with the transfers done.
 void replay(std::span<const Transfer> sorted, std::span<int128> balances, std::vector<Rejection>& rejections,
-            ReplayTotals& totals);
+            ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress = {});
 
 // Sum of balances per country, modulo 2^128: equal sums before and after replay is the conservation
 // check. Wrapping is deliberate: it cannot overflow, and a real imbalance is never a multiple of 2^128.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,8 @@ struct TransferText {
     uint64_t first_line = 1;   // line number of text[0] in the file
     uint64_t base_offset = 0;  // byte offset of text[0] in the file
     uint64_t stop_at = UINT64_MAX;  // rows starting at or after this file offset belong to the next part
+    // Called now and then with the bytes of this part read so far (for a progress display).
+    std::function<void(uint64_t)> on_progress;
 };
 
 // Where the rows of a part were found: a part's first row must be where the previous part stopped.

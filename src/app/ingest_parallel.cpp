@@ -31,20 +31,26 @@ struct Share {
     uint32_t failed_file = UINT32_MAX;
 };
 
-void parse_part(const RootState& inputs, const Options& options, Share& share, uint32_t f, int rank) {
+void parse_part(const RootState& inputs, const Options& options, Share& share, uint32_t f, int rank,
+                ProgressReporter& progress) {
     FileShare& file = share.files[f];
     const std::string_view text = inputs.transaction_files[f].text();
     const uint64_t begin = file.cuts[size_t(rank)], end = file.cuts[size_t(rank) + 1];
-    TransferText part{text.substr(begin), options.transactions[f], f, 1, begin, end};
+    TransferText part{text.substr(begin), options.transactions[f], f, 1, begin, end, {}};
+    // Rank 0 shows its own share; the shares are cut to equal sizes, so it speaks for all.
+    progress.start("read " + options.transactions[f], ProgressUnit::bytes, end - begin);
+    part.on_progress = [&](uint64_t done) { progress.update(done); };
     file.transfers_begin = share.transfers.size();
     file.read = read_transfer_rows(part, inputs.headers[f], inputs.accounts, share.bad, share.transfers);
     file.transfers_end = share.transfers.size();
     file.parsed = true;
+    progress.finish();
 }
 
 // Opens and parses this rank's part of every file up to the first one that is unusable; that failure
 // is kept, not thrown, because an earlier file's bad row must win over it as in a sequential read.
-void parse_share(const Options& options, RootState& inputs, Share& share, int ranks, int rank) {
+void parse_share(const Options& options, RootState& inputs, Share& share, int ranks, int rank,
+                 ProgressReporter& progress) {
     share.files.resize(options.transactions.size());
     for (uint32_t f = 0; f < options.transactions.size(); ++f) {
         try {
@@ -59,7 +65,7 @@ void parse_share(const Options& options, RootState& inputs, Share& share, int ra
             share.failed_file = f;
             return;
         }
-        parse_part(inputs, options, share, f, rank);
+        parse_part(inputs, options, share, f, rank, progress);
     }
 }
 
@@ -71,7 +77,7 @@ uint64_t part_start(const RowsRead& read) {
 // A part is right when it starts exactly where the previous part stopped. A cut that fell inside a
 // quoted field spanning lines breaks that; the file's cuts are then set on true row starts and read again.
 void repair_cuts(const Options& options, RootState& inputs, Share& share, std::span<const uint64_t> all, int ranks,
-                 int rank) {
+                 int rank, ProgressReporter& progress) {
     const size_t files = share.files.size();
     for (uint32_t f = 0; f < files; ++f) {
         if (!share.files[f].parsed) continue;
@@ -94,7 +100,7 @@ void repair_cuts(const Options& options, RootState& inputs, Share& share, std::s
         }
         std::erase_if(share.bad.rows(), [&](const BadRow& row) { return row.file_index == f + 1; });
         // Re-read at the end of the vector: record order within a rank does not matter before sorting.
-        parse_part(inputs, options, share, f, rank);
+        parse_part(inputs, options, share, f, rank, progress);
     }
 }
 
@@ -171,7 +177,8 @@ void merge_runs(std::vector<Transfer>& records, const std::vector<uint64_t>& run
 
 }  // namespace
 
-RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, RootState& inputs, StageTimes& times) {
+RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, RootState& inputs, StageTimes& times,
+                             ProgressReporter& progress) {
     const int ranks = exchange.size(), rank = exchange.rank();
     Share share;
     RankWork work;
@@ -183,7 +190,7 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
             const InputFile accounts_file(options.accounts);
             inputs.accounts = read_accounts(accounts_file.text(), options.accounts, inputs.bad);
             if (!exchange.is_root()) inputs.bad.rows().clear();  // rank 0 alone reports the accounts file's
-            parse_share(options, inputs, share, ranks, rank);
+            parse_share(options, inputs, share, ranks, rank, progress);
         });
         std::vector<uint64_t> starts;
         for (const FileShare& file : share.files) {
@@ -193,7 +200,7 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         const std::vector<uint64_t> all_starts = exchange.all_gather(starts);
         std::vector<uint64_t> newlines;
         step(exchange, [&] {
-            repair_cuts(options, inputs, share, all_starts, ranks, rank);
+            repair_cuts(options, inputs, share, all_starts, ranks, rank, progress);
             newlines = newlines_per_part(share, inputs, rank);
         });
         const std::vector<uint64_t> all_newlines = exchange.all_gather(newlines);

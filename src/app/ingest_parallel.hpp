@@ -14,6 +14,7 @@ namespace ledger {
 
 // Collective. Fills `inputs` on every rank (rank 0 also gets every rank's bad rows) and returns this
 // rank's work.
-RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, RootState& inputs, StageTimes& times);
+RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, RootState& inputs, StageTimes& times,
+                             ProgressReporter& progress);
 
 }  // namespace ledger

@@ -11,7 +11,8 @@
 
 namespace ledger {
 
-std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& root, StageTimes& times, int ranks) {
+std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& root, StageTimes& times, int ranks,
+                                          ProgressReporter& progress) {
     std::vector<Transfer> transfers;
     int scale = 0;
     {
@@ -19,13 +20,19 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
         const InputFile accounts_file(options.accounts);
         root.accounts = read_accounts(accounts_file.text(), options.accounts, root.bad);
         scale = root.accounts.max_scale;
+        for (const std::string& path : options.transactions) root.transaction_files.emplace_back(path);
+        uint64_t total_bytes = 0, done_before = 0;
+        for (const InputFile& file : root.transaction_files) total_bytes += file.size();
+        progress.start("read", ProgressUnit::bytes, total_bytes);
         for (uint32_t f = 0; f < options.transactions.size(); ++f) {
-            root.transaction_files.emplace_back(options.transactions[f]);
-            const TransferText text{root.transaction_files.back().text(), options.transactions[f], f, 1, 0};
+            TransferText text{root.transaction_files[f].text(), options.transactions[f], f, 1, 0};
+            text.on_progress = [&](uint64_t done) { progress.update(done_before + done); };
             HeaderMap header;
             scale = std::max(scale, read_transfer_file(text, root.accounts, root.bad, transfers, &header));
             root.headers.push_back(header);
+            done_before += root.transaction_files[f].size();
         }
+        progress.finish();
         root.transfers_read = transfers.size();
         root.opening = rescale_opening(root.accounts, scale, options.accounts);
         rescale_transfers(transfers, scale);
@@ -49,13 +56,14 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
     return works;
 }
 
-RankWork run_root_ingest(const Options& options, mpi::Exchange& exchange, RootState& root, StageTimes& times) {
+RankWork run_root_ingest(const Options& options, mpi::Exchange& exchange, RootState& root, StageTimes& times,
+                         ProgressReporter& progress) {
     RankWork work;
     std::vector<mpi::Bytes> encoded;
     step(exchange, [&] {
         if (!exchange.is_root()) return;
         check_output_paths(options);
-        std::vector<RankWork> works = prepare_root_ingest(options, root, times, exchange.size());
+        std::vector<RankWork> works = prepare_root_ingest(options, root, times, exchange.size(), progress);
         work = std::move(works[0]);
         // Encoded one at a time so that only one extra copy of a rank's share exists at once.
         encoded.resize(works.size());

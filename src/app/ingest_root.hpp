@@ -12,9 +12,11 @@
 namespace ledger {
 
 // Rank 0 only. Fills `root` and returns the work of every rank (rank 0's own at index 0).
-std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& root, StageTimes& times, int ranks);
+std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& root, StageTimes& times, int ranks,
+                                          ProgressReporter& progress);
 
 // Collective: rank 0 prepares, then scatters each rank its work. Returns this rank's work.
-RankWork run_root_ingest(const Options& options, mpi::Exchange& exchange, RootState& root, StageTimes& times);
+RankWork run_root_ingest(const Options& options, mpi::Exchange& exchange, RootState& root, StageTimes& times,
+                         ProgressReporter& progress);
 
 }  // namespace ledger

@@ -49,17 +49,19 @@ void fill_summary(RunSummary& summary, const RootState& root, const JobOutcome& 
 
 int run_job(const Options& options, mpi::Exchange& exchange, RunSummary& summary) {
     RootState root(options.on_bad_row);
+    // Rank 0 alone draws progress: N ranks redrawing one terminal line would be noise.
+    ProgressReporter progress = exchange.is_root() ? make_stderr_progress(options.progress) : ProgressReporter();
     StageTimes times;
     RankWork work;
     std::vector<RankResult> results;
     const auto started = std::chrono::steady_clock::now();
     try {
-        work = options.ingest == IngestMode::root ? run_root_ingest(options, exchange, root, times)
-                                                  : run_parallel_ingest(options, exchange, root, times);
+        work = options.ingest == IngestMode::root ? run_root_ingest(options, exchange, root, times, progress)
+                                                  : run_parallel_ingest(options, exchange, root, times, progress);
         RankResult mine;
         step(exchange, [&] {
             StageTimer timer(times, Stage::replay);
-            mine = replay_work(work, exchange.rank());
+            mine = replay_work(work, exchange.rank(), progress);
         });
         {
             StageTimer timer(times, Stage::gather);

@@ -19,7 +19,7 @@ uint64_t peak_rss_bytes() {
     return uint64_t(usage.ru_maxrss) * 1024;  // Linux reports kilobytes
 }
 
-RankResult replay_work(RankWork& work, int rank) {
+RankResult replay_work(RankWork& work, int rank, ProgressReporter& progress) {
     RankResult result;
     result.figures.countries = work.countries_owned;
     result.figures.transfers = work.transfers.size();
@@ -32,7 +32,9 @@ RankResult replay_work(RankWork& work, int rank) {
     result.rejections = std::move(work.static_rejections);
     result.totals = work.static_totals;
     ReplayTotals replayed;
-    replay(work.transfers, balances, result.rejections, replayed);
+    progress.start("replay", ProgressUnit::transfers, work.transfers.size());
+    replay(work.transfers, balances, result.rejections, replayed, [&](uint64_t done) { progress.update(done); });
+    progress.finish();
     result.totals.add(replayed);
 
     check_conservation(before, sums_of_held(balances, work), work.owner, rank);

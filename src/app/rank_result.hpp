@@ -9,6 +9,7 @@
 #include "ledger/records.hpp"
 #include "ledger/replay.hpp"
 #include "rank_work.hpp"
+#include "ops/progress.hpp"
 #include "stage_clock.hpp"
 
 namespace ledger {
@@ -31,7 +32,7 @@ struct RankResult {
 };
 
 // Replays this rank's countries and checks conservation for each of them.
-RankResult replay_work(RankWork& work, int rank);
+RankResult replay_work(RankWork& work, int rank, ProgressReporter& progress);
 
 mpi::Bytes encode_result(const RankResult& result);
 RankResult decode_result(std::span<const char> bytes);

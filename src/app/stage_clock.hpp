@@ -6,6 +6,8 @@
 #include <chrono>
 #include <string_view>
 
+#include "ops/logging.hpp"
+
 namespace ledger {
 
 enum class Stage : int { read_parse, sort, partition, exchange, replay, gather, write, count };
@@ -17,14 +19,18 @@ struct StageTimes {
     std::array<double, kStageCount> seconds{};
 };
 
-// Adds the time from construction to destruction to one stage.
+// Adds the time from construction to destruction to one stage, and names the stage in log lines
+// meanwhile.
 class StageTimer {
 public:
     StageTimer(StageTimes& times, Stage stage)
-        : times_(times), stage_(stage), start_(std::chrono::steady_clock::now()) {}
+        : times_(times), stage_(stage), start_(std::chrono::steady_clock::now()) {
+        set_log_stage(kStageNames[size_t(stage)]);
+    }
     ~StageTimer() {
         const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
         times_.seconds[size_t(stage_)] += elapsed.count();
+        set_log_stage("");
     }
     StageTimer(const StageTimer&) = delete;
     StageTimer& operator=(const StageTimer&) = delete;

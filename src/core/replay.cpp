@@ -13,8 +13,11 @@ void ReplayTotals::add(const ReplayTotals& other) {
 }
 
 void replay(std::span<const Transfer> sorted, std::span<int128> balances, std::vector<Rejection>& rejections,
-            ReplayTotals& totals) {
-    for (const Transfer& t : sorted) {
+            ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress) {
+    constexpr size_t kProgressEvery = 1 << 20;
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        if (on_progress && i % kProgressEvery == 0) on_progress(i);
+        const Transfer& t = sorted[i];
         ++totals.transfers;
         Reason reason = t.reason;
         if (reason == Reason::none && balances[t.from] < t.amount) reason = Reason::insufficient_funds;
@@ -33,6 +36,7 @@ void replay(std::span<const Transfer> sorted, std::span<int128> balances, std::v
         if (!totals.amount_moved_overflow && !checked_add(totals.amount_moved, t.amount, &totals.amount_moved))
             totals.amount_moved_overflow = true;
     }
+    if (on_progress) on_progress(sorted.size());
 }
 
 std::vector<uint128> country_sums(std::span<const int128> balances, std::span<const uint32_t> country_of,

@@ -62,7 +62,9 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
         t.reason = static_reason(t.from, t.to, t.amount, accounts);
         out.push_back(t);
         if (amount->scale > read.max_scale) read.max_scale = amount->scale;
+        if (part.on_progress && (out.size() & 0xFFFF) == 0) part.on_progress(reader.consumed());
     }
+    if (part.on_progress) part.on_progress(reader.consumed());
     return read;
 }
 
