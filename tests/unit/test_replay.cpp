@@ -1,0 +1,332 @@
+// Replay (replay.hpp, order.hpp): the heart of the spec's semantics. Checks, on hand-built records:
+//  - an accepted transfer moves exactly the amount; a balance exactly equal to the amount is enough;
+//  - insufficient_funds is decided at that moment (balance 0, balance below the amount);
+//  - every static reason is recorded and changes nothing, and beats insufficient_funds (precedence);
+//  - a self-transfer never creates money (the old job's bug);
+//  - equal instants replay in input order (file order, then byte offset), whatever order the records
+//    arrive in, and the fast sort agrees with its plain reference twin;
+//  - the conservation check sees a changed per-country sum, and a receiver overflow is a
+//    PositionedError naming the row instead of a wrapped balance;
+//  - the totals that feed the report count what happened.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "core_pipeline.hpp"
+#include "ledger/order.hpp"
+#include "ledger/records.hpp"
+#include "ledger/replay.hpp"
+
+namespace {
+
+using ledger::int128;
+using ledger::kUnknownAccount;
+using ledger::make_position;
+using ledger::Reason;
+using ledger::Rejection;
+using ledger::ReplayTotals;
+using ledger::Transfer;
+using ledger::uint128;
+using ledger_test::i128_str;
+using ledger_test::kInt128Max;
+
+constexpr int64_t k2024 = 1704067200;
+
+Transfer tr(uint32_t from, uint32_t to, int128 amount, int64_t seconds, uint64_t position,
+            Reason reason = Reason::none, int32_t nanos = 0) {
+    Transfer t{};
+    t.amount = amount;
+    t.seconds = seconds;
+    t.position = position;
+    t.nanos = nanos;
+    t.from = from;
+    t.to = to;
+    t.amount_scale = 0;
+    t.reason = reason;
+    return t;
+}
+
+std::vector<std::string> str(const std::vector<int128>& balances) {
+    std::vector<std::string> out;
+    for (int128 b : balances) out.push_back(i128_str(b));
+    return out;
+}
+using Strings = std::vector<std::string>;
+
+struct ReplayRun {
+    std::vector<Rejection> rejections;
+    ReplayTotals totals;
+};
+
+ReplayRun run(std::vector<Transfer> transfers, std::vector<int128>& balances) {
+    ReplayRun r;
+    ledger::replay(transfers, balances, r.rejections, r.totals);
+    return r;
+}
+
+TEST(Replay, AcceptedTransferMovesTheAmount) {
+    std::vector<int128> b = {100, 0, 7};
+    ReplayRun r = run({tr(0, 1, 30, k2024, 1), tr(1, 2, 5, k2024 + 1, 2)}, b);
+    EXPECT_EQ(str(b), (Strings{"70", "25", "12"}));
+    EXPECT_TRUE(r.rejections.empty());
+    EXPECT_EQ(r.totals.transfers, 2u);
+    EXPECT_EQ(r.totals.accepted, 2u);
+    EXPECT_EQ(i128_str(r.totals.amount_moved), "35");
+    EXPECT_FALSE(r.totals.amount_moved_overflow);
+}
+
+TEST(Replay, InsufficientFundsRejectedAndChangesNothing) {
+    std::vector<int128> b = {5, 0};
+    ReplayRun r = run({tr(0, 1, 6, k2024, make_position(1, 77), Reason::none, 123)}, b);
+    EXPECT_EQ(str(b), (Strings{"5", "0"}));
+    ASSERT_EQ(r.rejections.size(), 1u);
+    EXPECT_EQ(r.rejections[0].reason, Reason::insufficient_funds);
+    EXPECT_EQ(r.rejections[0].position, make_position(1, 77));
+    EXPECT_EQ(r.rejections[0].seconds, k2024);
+    EXPECT_EQ(r.rejections[0].nanos, 123);
+    EXPECT_EQ(r.totals.accepted, 0u);
+    EXPECT_EQ(r.totals.rejected[size_t(Reason::insufficient_funds)], 1u);
+    EXPECT_EQ(i128_str(r.totals.amount_moved), "0");
+}
+
+TEST(Replay, ZeroBalanceCannotPay) {
+    std::vector<int128> b = {0, 10};
+    ReplayRun r = run({tr(0, 1, 1, k2024, 1)}, b);
+    EXPECT_EQ(str(b), (Strings{"0", "10"}));
+    ASSERT_EQ(r.rejections.size(), 1u);
+    EXPECT_EQ(r.rejections[0].reason, Reason::insufficient_funds);
+}
+
+TEST(Replay, ExactlyEqualBalanceIsEnough) {
+    std::vector<int128> b = {50, 0};
+    ReplayRun r = run({tr(0, 1, 50, k2024, 1), tr(0, 1, 1, k2024 + 1, 2)}, b);
+    EXPECT_EQ(str(b), (Strings{"0", "50"}));
+    EXPECT_EQ(r.totals.accepted, 1u);
+    ASSERT_EQ(r.rejections.size(), 1u);
+    EXPECT_EQ(r.rejections[0].position, 2u);
+    EXPECT_EQ(r.rejections[0].reason, Reason::insufficient_funds);
+}
+
+TEST(Replay, BelowTheAmountThenPayable) {
+    std::vector<int128> b = {500, 0};  // 5.00 at scale 2
+    ReplayRun r = run({tr(0, 1, 501, k2024, 1), tr(0, 1, 499, k2024 + 1, 2), tr(0, 1, 2, k2024 + 2, 3)}, b);
+    EXPECT_EQ(str(b), (Strings{"1", "499"}));
+    ASSERT_EQ(r.rejections.size(), 2u);
+    EXPECT_EQ(r.rejections[0].position, 1u);
+    EXPECT_EQ(r.rejections[1].position, 3u);
+}
+
+TEST(Replay, EveryStaticReasonRecordedAndChangesNothing) {
+    // accounts 0,1 in one country, 2 in another
+    std::vector<int128> b = {100, 100, 100};
+    std::vector<Transfer> t = {
+        tr(kUnknownAccount, 1, 10, k2024, 1, Reason::unknown_account),
+        tr(0, kUnknownAccount, 10, k2024 + 1, 2, Reason::unknown_account),
+        tr(0, 1, 0, k2024 + 2, 3, Reason::invalid_amount),
+        tr(0, 1, -10, k2024 + 3, 4, Reason::invalid_amount),  // a negative amount must not pay the sender
+        tr(0, 0, 10, k2024 + 4, 5, Reason::same_account),
+        tr(0, 2, 10, k2024 + 5, 6, Reason::cross_country),
+        tr(2, 1, 10, k2024 + 6, 7, Reason::cross_country),
+    };
+    ReplayRun r = run(t, b);
+    EXPECT_EQ(str(b), (Strings{"100", "100", "100"}));
+    ASSERT_EQ(r.rejections.size(), t.size());
+    for (size_t i = 0; i < t.size(); ++i) {
+        EXPECT_EQ(r.rejections[i].reason, t[i].reason) << i;
+        EXPECT_EQ(r.rejections[i].position, t[i].position) << i;
+    }
+    EXPECT_EQ(r.totals.transfers, 7u);
+    EXPECT_EQ(r.totals.accepted, 0u);
+    EXPECT_EQ(r.totals.rejected[size_t(Reason::unknown_account)], 2u);
+    EXPECT_EQ(r.totals.rejected[size_t(Reason::invalid_amount)], 2u);
+    EXPECT_EQ(r.totals.rejected[size_t(Reason::same_account)], 1u);
+    EXPECT_EQ(r.totals.rejected[size_t(Reason::cross_country)], 2u);
+    EXPECT_EQ(r.totals.rejected[size_t(Reason::insufficient_funds)], 0u);
+    EXPECT_EQ(i128_str(r.totals.amount_moved), "0");
+}
+
+TEST(Replay, StaticReasonBeatsInsufficientFunds) {
+    std::vector<int128> b = {0, 0, 0};  // nobody can pay anything
+    std::vector<Transfer> t = {
+        tr(0, 2, 10, k2024, 1, Reason::cross_country),
+        tr(0, 0, 10, k2024 + 1, 2, Reason::same_account),
+        tr(0, 1, -10, k2024 + 2, 3, Reason::invalid_amount),
+        tr(kUnknownAccount, 1, 10, k2024 + 3, 4, Reason::unknown_account),
+    };
+    ReplayRun r = run(t, b);
+    ASSERT_EQ(r.rejections.size(), 4u);
+    EXPECT_EQ(r.rejections[0].reason, Reason::cross_country);
+    EXPECT_EQ(r.rejections[1].reason, Reason::same_account);
+    EXPECT_EQ(r.rejections[2].reason, Reason::invalid_amount);
+    EXPECT_EQ(r.rejections[3].reason, Reason::unknown_account);
+    EXPECT_EQ(str(b), (Strings{"0", "0", "0"}));
+}
+
+TEST(Replay, SelfTransferMakesNoMoneyEndToEnd) {
+    auto result = ledger_test::run_core("accountNumber,country,balance\nA,US,10\nB,US,0\n",
+                                        "date,fromAccountNumber,transferAmount,toAccountNumber\n"
+                                        "2024-01-01,A,10,A\n"
+                                        "2024-01-02,A,10,A\n"
+                                        "2024-01-03,B,0.5,B\n");
+    EXPECT_EQ(result.balances, "accountNumber,country,balance\nA,US,10.0\nB,US,0.0\n");
+    EXPECT_EQ(result.rejected, std::string(ledger::kRejectedHeader) +
+                                   "2024-01-01,A,10,A,same_account\n"
+                                   "2024-01-02,A,10,A,same_account\n"
+                                   "2024-01-03,B,0.5,B,same_account\n");
+}
+
+TEST(Replay, EqualInstantsReplayInInputOrder) {
+    // B pays A, then A pays C, at the same instant. In input order both go through; the other way
+    // round A cannot pay yet.
+    for (bool b_first : {true, false}) {
+        SCOPED_TRACE(b_first ? "B->A first in the input" : "A->C first in the input");
+        uint64_t pos_ba = b_first ? make_position(0, 100) : make_position(0, 200);
+        uint64_t pos_ac = b_first ? make_position(0, 200) : make_position(0, 100);
+        std::vector<Transfer> t = {tr(0, 2, 10, k2024, pos_ac, Reason::none, 5),
+                                   tr(1, 0, 10, k2024, pos_ba, Reason::none, 5)};
+        ledger::sort_for_replay(t);
+        std::vector<int128> b = {0, 10, 0};
+        ReplayRun r = run(t, b);
+        if (b_first) {
+            EXPECT_EQ(str(b), (Strings{"0", "0", "10"}));
+            EXPECT_TRUE(r.rejections.empty());
+        } else {
+            EXPECT_EQ(str(b), (Strings{"10", "0", "0"}));
+            ASSERT_EQ(r.rejections.size(), 1u);
+            EXPECT_EQ(r.rejections[0].position, pos_ac);
+        }
+    }
+}
+
+TEST(Order, FileOrderBeforeByteOffset) {
+    std::vector<Transfer> t = {tr(0, 1, 1, k2024, make_position(1, 5)), tr(0, 1, 1, k2024, make_position(0, 9000)),
+                               tr(0, 1, 1, k2024 - 1, make_position(2, 0)),
+                               tr(0, 1, 1, k2024, make_position(0, 8999), Reason::none, 1)};
+    ledger::sort_for_replay(t);
+    EXPECT_EQ(t[0].position, make_position(2, 0));     // earliest instant
+    EXPECT_EQ(t[1].position, make_position(0, 9000));  // same instant: file 0 first
+    EXPECT_EQ(t[2].position, make_position(1, 5));
+    EXPECT_EQ(t[3].position, make_position(0, 8999));  // one nanosecond later
+}
+
+TEST(Order, FastSortAgreesWithReference) {
+    std::mt19937_64 rng(99);
+    for (int round = 0; round < 50; ++round) {
+        size_t n = size_t(rng() % 3000);
+        std::vector<Transfer> input;  // in input order: ascending position
+        uint64_t offset = 0;
+        uint32_t file = 0;
+        for (size_t i = 0; i < n; ++i) {
+            if (rng() % 500 == 0) ++file, offset = 0;
+            offset += 1 + rng() % 100;
+            int64_t seconds = k2024 + int64_t(rng() % 20) - (round % 2 ? int64_t(rng() % 3) * 4000000000LL : 0);
+            int32_t nanos = int32_t(rng() % 3) * 333;
+            input.push_back(tr(0, 1, 1, seconds, make_position(file, offset), Reason::none, nanos));
+        }
+        std::vector<Transfer> fast = input;
+        std::shuffle(fast.begin(), fast.end(), rng);
+        ledger::sort_for_replay(fast);
+        std::vector<Transfer> reference = input;
+        ledger::sort_for_replay_reference(reference);
+        ASSERT_EQ(fast.size(), reference.size());
+        for (size_t i = 0; i < n; ++i) ASSERT_EQ(fast[i].position, reference[i].position) << "round " << round;
+        for (size_t i = 1; i < n; ++i) {
+            ASSERT_TRUE(ledger::replay_before(reference[i - 1], reference[i])) << "round " << round << " at " << i;
+        }
+
+        std::vector<Rejection> rejections;
+        for (const Transfer& t : fast) rejections.push_back(ledger::rejection_of(t, Reason::insufficient_funds));
+        std::shuffle(rejections.begin(), rejections.end(), rng);
+        ledger::sort_for_replay(rejections);
+        for (size_t i = 0; i < n; ++i) ASSERT_EQ(rejections[i].position, reference[i].position);
+    }
+}
+
+TEST(Conservation, CountrySumsPerCountry) {
+    std::vector<int128> b = {10, 20, -5, 7};
+    std::vector<uint32_t> country = {0, 1, 0, 1};
+    auto sums = ledger::country_sums(b, country, 3);
+    ASSERT_EQ(sums.size(), 3u);
+    EXPECT_TRUE(sums[0] == uint128(5));
+    EXPECT_TRUE(sums[1] == uint128(27));
+    EXPECT_TRUE(sums[2] == uint128(0));
+    // Sums wrap modulo 2^128 rather than overflow.
+    std::vector<int128> big = {kInt128Max, 1};
+    std::vector<uint32_t> one = {0, 0};
+    auto wrapped = ledger::country_sums(big, one, 1);
+    EXPECT_TRUE(wrapped[0] == uint128(1) << 127);
+}
+
+TEST(Conservation, UnchangedSumsPass) {
+    std::vector<int128> b = {100, 0, 50};
+    std::vector<uint32_t> country = {0, 0, 1};
+    auto before = ledger::country_sums(b, country, 2);
+    ReplayRun r = run({tr(0, 1, 60, k2024, 1)}, b);
+    auto after = ledger::country_sums(b, country, 2);
+    std::vector<int> owner = {0, 0};
+    EXPECT_NO_THROW(ledger::check_conservation(before, after, owner, 0));
+    EXPECT_EQ(r.totals.accepted, 1u);
+}
+
+TEST(Conservation, ChangedSumFailsLoudly) {
+    std::vector<int128> b = {100, 0, 50};
+    std::vector<uint32_t> country = {0, 0, 1};
+    auto before = ledger::country_sums(b, country, 2);
+    b[2] += 1;  // money from nowhere in country 1
+    auto after = ledger::country_sums(b, country, 2);
+    std::vector<int> owner = {0, 0};
+    try {
+        ledger::check_conservation(before, after, owner, 0);
+        FAIL() << "a changed sum passed the conservation check";
+    } catch (const ledger::LedgerError& e) {
+        EXPECT_EQ(e.code(), ledger::ExitCode::internal);
+        EXPECT_NE(std::string(e.what()), "");
+    }
+}
+
+TEST(Replay, ReceiverOverflowIsAPositionedError) {
+    std::vector<int128> b = {10, kInt128Max - 3};
+    const uint64_t position = make_position(3, 1234);
+    std::vector<Transfer> t = {tr(0, 1, 3, k2024, 1), tr(0, 1, 1, k2024 + 1, position)};
+    std::vector<Rejection> rejections;
+    ReplayTotals totals;
+    try {
+        ledger::replay(t, b, rejections, totals);
+        FAIL() << "overflow not detected; receiver now " << i128_str(b[1]);
+    } catch (const ledger::PositionedError& e) {
+        EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
+        EXPECT_EQ(e.position(), position);
+    }
+}
+
+TEST(Replay, TotalsAdd) {
+    ReplayTotals a;
+    a.transfers = 3;
+    a.accepted = 2;
+    a.rejected[size_t(Reason::cross_country)] = 1;
+    a.amount_moved = 40;
+    ReplayTotals b;
+    b.transfers = 5;
+    b.accepted = 1;
+    b.rejected[size_t(Reason::cross_country)] = 2;
+    b.rejected[size_t(Reason::insufficient_funds)] = 2;
+    b.amount_moved = 2;
+    a.add(b);
+    EXPECT_EQ(a.transfers, 8u);
+    EXPECT_EQ(a.accepted, 3u);
+    EXPECT_EQ(a.rejected[size_t(Reason::cross_country)], 3u);
+    EXPECT_EQ(a.rejected[size_t(Reason::insufficient_funds)], 2u);
+    EXPECT_EQ(i128_str(a.amount_moved), "42");
+    EXPECT_FALSE(a.amount_moved_overflow);
+
+    ReplayTotals huge;
+    huge.amount_moved = kInt128Max;
+    ReplayTotals more;
+    more.amount_moved = 1;
+    huge.add(more);
+    EXPECT_TRUE(huge.amount_moved_overflow);
+}
+
+}  // namespace

@@ -1,0 +1,538 @@
+// Reading the two input files into records (accounts.hpp, transfers.hpp, bad_rows.hpp). Checks the
+// spec's input rules where they are decided:
+//  - accounts: columns by name, ids compared exactly (`007` != `7`), a duplicate account is an error
+//    naming both lines whatever the bad-row policy, empty id/country, a 65-byte id, a bad balance and a
+//    wrong field count are bad rows: quarantined under `skip`, a `file:line: ...` LedgerError under
+//    `fail`; bad rows do not count towards the output scale;
+//  - transactions: records carry account indices, exact amounts at their own scale, the UTC instant and
+//    the input position (file index + byte offset) that orders equal instants; the static rejection
+//    reasons follow the spec's precedence (unknown_account, invalid_amount, same_account,
+//    cross_country); reading a file in line-aligned parts gives what reading it whole gives;
+//  - rescale_transfers reports overflow with the offending row's position;
+//  - fields_of_row gives back the values as they appeared, for the rejected file.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "core_pipeline.hpp"
+#include "ledger/accounts.hpp"
+#include "ledger/bad_rows.hpp"
+#include "ledger/errors.hpp"
+#include "ledger/records.hpp"
+#include "ledger/transfers.hpp"
+
+namespace {
+
+using ledger::AccountTable;
+using ledger::BadRowPolicy;
+using ledger::BadRowSink;
+using ledger::kUnknownAccount;
+using ledger::LedgerError;
+using ledger::Reason;
+using ledger::Transfer;
+using ledger_test::i128_str;
+
+constexpr int64_t k2024 = 1704067200;  // 2024-01-01T00:00:00Z
+
+bool mentions_number(const std::string& text, int number) {
+    return std::regex_search(text, std::regex("(^|[^0-9])" + std::to_string(number) + "([^0-9]|$)"));
+}
+
+// Runs `body` and returns the LedgerError it throws (fails the test if it throws none).
+template <typename F>
+LedgerError expect_ledger_error(F body) {
+    try {
+        body();
+    } catch (const LedgerError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "no LedgerError thrown";
+    return LedgerError(ledger::ExitCode::ok, "");
+}
+
+// --- accounts ---
+
+TEST(ReadAccounts, ColumnsByNameAndExactIds) {
+    BadRowSink bad(BadRowPolicy::fail);
+    AccountTable t = ledger::read_accounts(
+        "country,extra,balance,accountNumber\nUS,x,10.5,007\r\nDE,y,3,7\n\n US , z , -2.125 , abc \n", "accounts.csv",
+        bad);
+    ASSERT_EQ(t.size(), 3u);
+    EXPECT_EQ(t.ids, (std::vector<std::string>{"007", "7", "abc"}));
+    EXPECT_EQ(t.countries, (std::vector<std::string>{"US", "DE"}));
+    EXPECT_EQ(t.country, (std::vector<uint32_t>{0, 1, 0}));
+    EXPECT_EQ(t.line, (std::vector<uint64_t>{2, 3, 5}));
+    EXPECT_EQ(i128_str(t.opening[0].units), "105");
+    EXPECT_EQ(t.opening[0].scale, 1);
+    EXPECT_EQ(i128_str(t.opening[1].units), "3");
+    EXPECT_EQ(t.opening[1].scale, 0);
+    EXPECT_EQ(i128_str(t.opening[2].units), "-2125");
+    EXPECT_EQ(t.opening[2].scale, 3);
+    EXPECT_EQ(t.max_scale, 3);
+    EXPECT_EQ(t.find("007"), std::optional<uint32_t>(0));
+    EXPECT_EQ(t.find("7"), std::optional<uint32_t>(1));
+    EXPECT_EQ(t.find("abc"), std::optional<uint32_t>(2));
+    EXPECT_EQ(t.find("07"), std::nullopt);
+    EXPECT_EQ(t.find("ABC"), std::nullopt);
+    EXPECT_EQ(t.find(""), std::nullopt);
+    EXPECT_TRUE(bad.rows().empty());
+}
+
+TEST(ReadAccounts, QuotedIdsKeepTheirContent) {
+    BadRowSink bad(BadRowPolicy::fail);
+    AccountTable t = ledger::read_accounts(
+        "accountNumber,country,balance\n\"a,b\",\"U\"\"S\",1\n\"multi\nline\",US,2\n", "accounts.csv", bad);
+    ASSERT_EQ(t.size(), 2u);
+    EXPECT_EQ(t.ids[0], "a,b");
+    EXPECT_EQ(t.ids[1], "multi\nline");
+    EXPECT_EQ(t.countries[0], "U\"S");
+    EXPECT_EQ(t.line, (std::vector<uint64_t>{2, 3}));
+    EXPECT_EQ(t.find("a,b"), std::optional<uint32_t>(0));
+}
+
+TEST(ReadAccounts, DuplicateAccountNamesBothLinesUnderEitherPolicy) {
+    const std::string text = "accountNumber,country,balance\nalice,US,1\nbob,US,2\n\nalice,DE,3\ncarol,US,4\n";
+    for (BadRowPolicy policy : {BadRowPolicy::fail, BadRowPolicy::skip}) {
+        BadRowSink bad(policy);
+        LedgerError e = expect_ledger_error([&] { ledger::read_accounts(text, "accounts.csv", bad); });
+        std::string what = e.what();
+        EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
+        EXPECT_NE(what.find("accounts.csv"), std::string::npos) << what;
+        EXPECT_TRUE(mentions_number(what, 2)) << what;
+        EXPECT_TRUE(mentions_number(what, 5)) << what;
+        EXPECT_NE(what.find("alice"), std::string::npos) << what;
+    }
+}
+
+struct BadAccountCase {
+    std::string row;
+    const char* why;
+};
+
+TEST(ReadAccounts, BadRowsAreQuarantinedUnderSkip) {
+    const std::vector<BadAccountCase> cases = {
+        {",US,1", "empty id"},
+        {"x,,1", "empty country"},
+        {std::string(65, 'i') + ",US,1", "65-byte id"},
+        {"x,US,abc", "bad balance"},
+        {"x,US,5.", "balance 5."},
+        {"x,US,.5", "balance .5"},
+        {"x,US,1e5", "balance 1e5"},
+        {"x,US,1.0000000000000000001", "19 fraction digits"},
+        {"x,US", "too few fields"},
+        {"x,US,1,extra", "too many fields"},
+        {"x,US,1 000", "space inside balance"},
+        {"x,US,\"1\"\"", "unterminated quote"},
+    };
+    for (const BadAccountCase& c : cases) {
+        SCOPED_TRACE(c.why);
+        std::string text = "accountNumber,country,balance\ngood,US,1.25\n" + c.row + "\nlast,DE,2\n";
+        BadRowSink bad(BadRowPolicy::skip);
+        AccountTable t = ledger::read_accounts(text, "accounts.csv", bad);
+        bool unterminated = std::string(c.why) == "unterminated quote";
+        if (!unterminated) {
+            EXPECT_EQ(t.ids, (std::vector<std::string>{"good", "last"}));
+            EXPECT_EQ(t.countries, (std::vector<std::string>{"US", "DE"}));
+        } else {
+            EXPECT_EQ(t.ids, (std::vector<std::string>{"good"}));
+        }
+        EXPECT_EQ(t.max_scale, 2);  // the 19-digit bad row does not count
+        ASSERT_EQ(bad.rows().size(), 1u);
+        const ledger::BadRow& b = bad.rows()[0];
+        EXPECT_EQ(b.line, 3u);
+        EXPECT_EQ(b.file, "accounts.csv");
+        EXPECT_EQ(b.file_index, 0u);
+        EXPECT_NE(b.error, "");
+        if (!unterminated) {
+            EXPECT_EQ(b.raw, c.row);
+        }
+    }
+}
+
+TEST(ReadAccounts, BadRowFailsWithFileLineMessage) {
+    const std::vector<BadAccountCase> cases = {
+        {",US,1", "empty id"},
+        {std::string(65, 'i') + ",US,1", "65-byte id"},
+        {"x,US,12.5.1", "bad balance"},
+        {"x,US", "too few fields"},
+        {"x,US,1,extra", "too many fields"},
+    };
+    for (const BadAccountCase& c : cases) {
+        SCOPED_TRACE(c.why);
+        std::string text = "accountNumber,country,balance\n\ngood,US,1\n" + c.row + "\n";
+        BadRowSink bad(BadRowPolicy::fail);
+        LedgerError e = expect_ledger_error([&] { ledger::read_accounts(text, "in/accounts.csv", bad); });
+        std::string what = e.what();
+        EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
+        EXPECT_EQ(what.rfind("in/accounts.csv:4: ", 0), 0u) << what;
+        EXPECT_NE(what.find(c.row.substr(0, 20)), std::string::npos) << what;  // the offending text
+    }
+}
+
+TEST(ReadAccounts, SixtyFourByteIdIsFine) {
+    BadRowSink bad(BadRowPolicy::fail);
+    std::string id(64, 'i');
+    AccountTable t = ledger::read_accounts("accountNumber,country,balance\n" + id + ",US,1\n", "a.csv", bad);
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t.ids[0], id);
+}
+
+TEST(ReadAccounts, MissingColumnNamesColumnAndFile) {
+    BadRowSink bad(BadRowPolicy::skip);
+    LedgerError e = expect_ledger_error(
+        [&] { ledger::read_accounts("accountNumber,country,amount\na,US,1\n", "acc.csv", bad); });
+    std::string what = e.what();
+    EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
+    EXPECT_NE(what.find("balance"), std::string::npos) << what;
+    EXPECT_NE(what.find("acc.csv"), std::string::npos) << what;
+}
+
+TEST(CheckId, Bounds) {
+    EXPECT_NE(ledger::check_id(""), "");
+    EXPECT_EQ(ledger::check_id("a"), "");
+    EXPECT_EQ(ledger::check_id(std::string(64, 'x')), "");
+    EXPECT_NE(ledger::check_id(std::string(65, 'x')), "");
+    EXPECT_NE(ledger::check_id(std::string_view("a\0b", 3)), "");
+}
+
+TEST(BadRows, MessageFormatAndPolicies) {
+    std::string m = ledger::bad_row_message("t.csv", 7, "bad amount", "x,y,z");
+    EXPECT_EQ(m.rfind("t.csv:7: bad amount", 0), 0u) << m;
+    EXPECT_NE(m.find("(x,y,z)"), std::string::npos) << m;
+
+    BadRowSink skip(BadRowPolicy::skip);
+    skip.add(3, "t.csv", 7, "bad amount", "x,y,z");
+    ASSERT_EQ(skip.rows().size(), 1u);
+    EXPECT_EQ(skip.rows()[0].file_index, 3u);
+    EXPECT_EQ(skip.rows()[0].line, 7u);
+    EXPECT_EQ(skip.rows()[0].file, "t.csv");
+    EXPECT_EQ(skip.rows()[0].error, "bad amount");
+    EXPECT_EQ(skip.rows()[0].raw, "x,y,z");
+
+    BadRowSink fail(BadRowPolicy::fail);
+    LedgerError e = expect_ledger_error([&] { fail.add(3, "t.csv", 7, "bad amount", "x,y,z"); });
+    EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
+    EXPECT_EQ(std::string(e.what()), m);
+}
+
+// --- transactions ---
+
+const char* kAccounts = "accountNumber,country,balance\nA,US,100\nB,US,0\nC,DE,50\n";  // A=0 B=1 C=2
+
+AccountTable three_accounts() {
+    BadRowSink bad(BadRowPolicy::fail);
+    return ledger::read_accounts(kAccounts, "accounts.csv", bad);
+}
+
+ledger::TransferText file_of(const std::string& text, uint32_t index = 1) {
+    ledger::TransferText f;
+    f.text = text;
+    f.file_name = "tx.csv";
+    f.file_index = index;
+    return f;
+}
+
+uint64_t offset_of(const std::string& text, std::string_view row) {
+    size_t at = text.find(row);
+    EXPECT_NE(at, std::string::npos) << row;
+    return at;
+}
+
+TEST(ReadTransfers, RowsBecomeRecords) {
+    AccountTable accounts = three_accounts();
+    const std::string text =
+        "date,fromAccountNumber,transferAmount,toAccountNumber\n"
+        "2024-01-01T00:00:00.25Z,A,10.5,B\n"
+        "2024-01-02,C,7,A\n"
+        "2024-01-03,ghost,1.125,A\n"
+        "2024-01-04,A,0,B\n"
+        "2024-01-05,B,5,B\n"
+        "2024-01-06T01:00:00+01:00,B,-5,ghost\n";
+    BadRowSink bad(BadRowPolicy::fail);
+    std::vector<Transfer> out;
+    int scale = ledger::read_transfer_file(file_of(text), accounts, bad, out);
+    EXPECT_EQ(scale, 3);  // the unknown-account row counts: rejected rows are not bad rows
+    ASSERT_EQ(out.size(), 6u);
+
+    EXPECT_EQ(out[0].from, 0u);
+    EXPECT_EQ(out[0].to, 1u);
+    EXPECT_EQ(i128_str(out[0].amount), "105");
+    EXPECT_EQ(out[0].amount_scale, 1);
+    EXPECT_EQ(out[0].seconds, k2024);
+    EXPECT_EQ(out[0].nanos, 250000000);
+    EXPECT_EQ(out[0].reason, Reason::none);
+    EXPECT_EQ(out[0].position, ledger::make_position(1, offset_of(text, "2024-01-01T00")));
+
+    EXPECT_EQ(out[1].from, 2u);
+    EXPECT_EQ(out[1].to, 0u);
+    EXPECT_EQ(i128_str(out[1].amount), "7");
+    EXPECT_EQ(out[1].amount_scale, 0);
+    EXPECT_EQ(out[1].seconds, k2024 + 86400);
+    EXPECT_EQ(out[1].reason, Reason::cross_country);
+
+    EXPECT_EQ(out[2].from, kUnknownAccount);
+    EXPECT_EQ(out[2].to, 0u);
+    EXPECT_EQ(i128_str(out[2].amount), "1125");
+    EXPECT_EQ(out[2].amount_scale, 3);
+    EXPECT_EQ(out[2].reason, Reason::unknown_account);
+
+    EXPECT_EQ(out[3].reason, Reason::invalid_amount);
+    EXPECT_EQ(out[4].reason, Reason::same_account);
+    EXPECT_EQ(out[4].from, 1u);
+    EXPECT_EQ(out[4].to, 1u);
+
+    EXPECT_EQ(out[5].to, kUnknownAccount);
+    EXPECT_EQ(out[5].reason, Reason::unknown_account);  // before invalid_amount
+    EXPECT_EQ(out[5].seconds, k2024 + 5 * 86400);
+    EXPECT_EQ(i128_str(out[5].amount), "-5");
+    EXPECT_EQ(out[5].position, ledger::make_position(1, offset_of(text, "2024-01-06")));
+
+    for (size_t i = 1; i < out.size(); ++i) EXPECT_LT(out[i - 1].position, out[i].position);
+    EXPECT_TRUE(bad.rows().empty());
+}
+
+TEST(ReadTransfers, ReorderedColumnsQuotesAndSpaces) {
+    AccountTable accounts = three_accounts();
+    const std::string text =
+        "\xEF\xBB\xBF" "memo,toAccountNumber,date,transferAmount,fromAccountNumber\r\n"
+        "\"x,y\", B ,2024-01-01 10:00, 3.50 ,\"A\"\r\n"
+        "\r\n"
+        "plain,\"C\",2024-01-01,+1,C\r\n";
+    BadRowSink bad(BadRowPolicy::fail);
+    std::vector<Transfer> out;
+    int scale = ledger::read_transfer_file(file_of(text, 0), accounts, bad, out);
+    EXPECT_EQ(scale, 2);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].from, 0u);
+    EXPECT_EQ(out[0].to, 1u);
+    EXPECT_EQ(i128_str(out[0].amount), "350");
+    EXPECT_EQ(out[0].seconds, k2024 + 36000);
+    EXPECT_EQ(out[0].reason, Reason::none);
+    EXPECT_EQ(out[0].position, ledger::make_position(0, offset_of(text, "\"x,y\"")));
+    EXPECT_EQ(out[1].reason, Reason::same_account);
+    EXPECT_EQ(i128_str(out[1].amount), "1");
+    EXPECT_EQ(out[1].position, ledger::make_position(0, offset_of(text, "plain")));
+}
+
+const std::string kBadTransfers =
+    "date,fromAccountNumber,transferAmount,toAccountNumber\n"  // 1
+    "2024-02-30,A,1,B\n"                                      // 2 impossible date
+    "2024-01-01,A,5.,B\n"                                     // 3 amount 5.
+    "2024-01-01,A,1.1234567,B,extra\n"                        // 4 too many fields
+    "2024-01-01,,1,B\n"                                       // 5 empty id
+    "2024-01-01,A,2.5,B\n"                                    // 6 good
+    "2024-01-01Z,A,1,B\n"                                     // 7 offset on date-only
+    "2024-01-01,A,.5,B\n"                                     // 8 amount .5
+    "\n"                                                      // 9 blank
+    "2024-01-01,A,1e5,B\n"                                    // 10 exponent
+    "2024-01-01T24:00,A,1,B\n"                                // 11 hour 24
+    "2024-01-01,A,1\n"                                        // 12 too few fields
+    "2024-01-01,A,1,\n"                                       // 13 empty to
+    "2024-01-02,B,1,A\n";                                     // 14 good
+
+TEST(ReadTransfers, BadRowsSkipped) {
+    AccountTable accounts = three_accounts();
+    BadRowSink bad(BadRowPolicy::skip);
+    std::vector<Transfer> out;
+    int scale = ledger::read_transfer_file(file_of(kBadTransfers), accounts, bad, out);
+    EXPECT_EQ(scale, 1);  // the 7-digit amount was on a bad row
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(i128_str(out[0].amount), "25");
+    EXPECT_EQ(out[1].from, 1u);
+    std::vector<uint64_t> lines;
+    for (const ledger::BadRow& b : bad.rows()) {
+        lines.push_back(b.line);
+        EXPECT_EQ(b.file, "tx.csv");
+        EXPECT_EQ(b.file_index, 2u);  // transactions file 1 is input file 2
+        EXPECT_NE(b.error, "");
+        EXPECT_NE(kBadTransfers.find("\n" + b.raw + "\n"), std::string::npos) << b.raw;
+    }
+    EXPECT_EQ(lines, (std::vector<uint64_t>{2, 3, 4, 5, 7, 8, 10, 11, 12, 13}));
+}
+
+TEST(ReadTransfers, FirstBadRowFailsWithFileLineMessage) {
+    AccountTable accounts = three_accounts();
+    BadRowSink bad(BadRowPolicy::fail);
+    std::vector<Transfer> out;
+    LedgerError e = expect_ledger_error([&] { ledger::read_transfer_file(file_of(kBadTransfers), accounts, bad, out); });
+    std::string what = e.what();
+    EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
+    EXPECT_EQ(what.rfind("tx.csv:2: ", 0), 0u) << what;
+    EXPECT_NE(what.find("2024-02-30"), std::string::npos) << what;
+}
+
+TEST(ReadTransfers, MissingColumnNamesColumnAndFile) {
+    AccountTable accounts = three_accounts();
+    BadRowSink bad(BadRowPolicy::skip);
+    std::vector<Transfer> out;
+    std::string text = "date,fromAccountNumber,amount,toAccountNumber\n2024-01-01,A,1,B\n";
+    LedgerError e = expect_ledger_error([&] { ledger::read_transfer_file(file_of(text), accounts, bad, out); });
+    std::string what = e.what();
+    EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
+    EXPECT_NE(what.find("transferAmount"), std::string::npos) << what;
+    EXPECT_NE(what.find("tx.csv"), std::string::npos) << what;
+}
+
+TEST(ReadTransfers, PartsGiveWhatTheWholeFileGives) {
+    AccountTable accounts = three_accounts();
+    const std::string& text = kBadTransfers;
+    BadRowSink whole_bad(BadRowPolicy::skip);
+    std::vector<Transfer> whole;
+    int whole_scale = ledger::read_transfer_file(file_of(text), accounts, whole_bad, whole);
+
+    // Header resolved separately, then the body in two line-aligned parts (split after line 6).
+    size_t header_end = text.find('\n') + 1;
+    size_t split = offset_of(text, "2024-01-01Z");
+    ledger::CsvReader reader(text);
+    ledger::CsvRow header_row;
+    ASSERT_TRUE(reader.next(header_row));
+    ledger::HeaderMap header = ledger::resolve_header(header_row, ledger::kTransferColumns, "tx.csv");
+
+    BadRowSink parts_bad(BadRowPolicy::skip);
+    std::vector<Transfer> parts;
+    ledger::TransferText first = file_of(text);
+    first.text = std::string_view(text).substr(header_end, split - header_end);
+    first.first_line = 2;
+    first.base_offset = header_end;
+    ledger::TransferText second = file_of(text);
+    second.text = std::string_view(text).substr(split);
+    second.first_line = 7;
+    second.base_offset = split;
+    ledger::RowsRead r1 = ledger::read_transfer_rows(first, header, accounts, parts_bad, parts);
+    ledger::RowsRead r2 = ledger::read_transfer_rows(second, header, accounts, parts_bad, parts);
+
+    EXPECT_EQ(std::max(r1.max_scale, r2.max_scale), whole_scale);
+    EXPECT_EQ(r1.first_row_offset, header_end);
+    EXPECT_EQ(r1.first_row_line, 2u);
+    EXPECT_EQ(r2.first_row_offset, split);
+    EXPECT_EQ(r2.first_row_line, 7u);
+    ASSERT_EQ(parts.size(), whole.size());
+    for (size_t i = 0; i < whole.size(); ++i) {
+        EXPECT_EQ(parts[i].position, whole[i].position);
+        EXPECT_EQ(parts[i].seconds, whole[i].seconds);
+        EXPECT_EQ(i128_str(parts[i].amount), i128_str(whole[i].amount));
+        EXPECT_EQ(parts[i].from, whole[i].from);
+        EXPECT_EQ(parts[i].to, whole[i].to);
+    }
+    ASSERT_EQ(parts_bad.rows().size(), whole_bad.rows().size());
+    for (size_t i = 0; i < whole_bad.rows().size(); ++i) {
+        EXPECT_EQ(parts_bad.rows()[i].line, whole_bad.rows()[i].line);
+        EXPECT_EQ(parts_bad.rows()[i].raw, whole_bad.rows()[i].raw);
+    }
+}
+
+TEST(ReadTransfers, MultiLineQuotedRowKeepsLineNumbersRight) {
+    AccountTable accounts = three_accounts();
+    const std::string text =
+        "date,fromAccountNumber,transferAmount,toAccountNumber,memo\n"
+        "2024-01-01,A,1,B,\"two\nlines\"\n"
+        "2024-01-01,A,oops,B,x\n";
+    BadRowSink bad(BadRowPolicy::skip);
+    std::vector<Transfer> out;
+    ledger::read_transfer_file(file_of(text), accounts, bad, out);
+    EXPECT_EQ(out.size(), 1u);
+    ASSERT_EQ(bad.rows().size(), 1u);
+    EXPECT_EQ(bad.rows()[0].line, 4u);
+}
+
+// --- static reasons ---
+
+TEST(StaticReason, SpecPrecedence) {
+    AccountTable t = three_accounts();  // A=0 US, B=1 US, C=2 DE
+    const uint32_t A = 0, B = 1, C = 2, X = kUnknownAccount;
+    // unknown_account beats everything
+    EXPECT_EQ(ledger::static_reason(X, A, 5, t), Reason::unknown_account);
+    EXPECT_EQ(ledger::static_reason(A, X, 5, t), Reason::unknown_account);
+    EXPECT_EQ(ledger::static_reason(X, X, -5, t), Reason::unknown_account);
+    EXPECT_EQ(ledger::static_reason(A, X, 0, t), Reason::unknown_account);
+    // invalid_amount beats same_account and cross_country
+    EXPECT_EQ(ledger::static_reason(A, A, 0, t), Reason::invalid_amount);
+    EXPECT_EQ(ledger::static_reason(A, C, -1, t), Reason::invalid_amount);
+    EXPECT_EQ(ledger::static_reason(A, B, 0, t), Reason::invalid_amount);
+    // same_account (countries trivially equal)
+    EXPECT_EQ(ledger::static_reason(A, A, 5, t), Reason::same_account);
+    EXPECT_EQ(ledger::static_reason(C, C, 1, t), Reason::same_account);
+    // cross_country, both directions
+    EXPECT_EQ(ledger::static_reason(A, C, 5, t), Reason::cross_country);
+    EXPECT_EQ(ledger::static_reason(C, B, 5, t), Reason::cross_country);
+    // fine (insufficient_funds is replay's business)
+    EXPECT_EQ(ledger::static_reason(A, B, 1, t), Reason::none);
+    EXPECT_EQ(ledger::static_reason(B, A, 1000000, t), Reason::none);
+}
+
+TEST(ReasonNames, AsTheSpecSpellsThem) {
+    EXPECT_EQ(ledger::reason_name(Reason::unknown_account), "unknown_account");
+    EXPECT_EQ(ledger::reason_name(Reason::invalid_amount), "invalid_amount");
+    EXPECT_EQ(ledger::reason_name(Reason::same_account), "same_account");
+    EXPECT_EQ(ledger::reason_name(Reason::cross_country), "cross_country");
+    EXPECT_EQ(ledger::reason_name(Reason::insufficient_funds), "insufficient_funds");
+}
+
+// --- rescale ---
+
+Transfer transfer(ledger::int128 amount, int scale, uint64_t position) {
+    Transfer t{};
+    t.amount = amount;
+    t.amount_scale = uint8_t(scale);
+    t.position = position;
+    t.from = 0;
+    t.to = 1;
+    t.reason = Reason::none;
+    return t;
+}
+
+TEST(RescaleTransfers, ToTheRunScale) {
+    std::vector<Transfer> v = {transfer(105, 1, 1), transfer(7, 0, 2), transfer(1125, 3, 3), transfer(-5, 0, 4)};
+    ledger::rescale_transfers(v, 3);
+    EXPECT_EQ(i128_str(v[0].amount), "10500");
+    EXPECT_EQ(i128_str(v[1].amount), "7000");
+    EXPECT_EQ(i128_str(v[2].amount), "1125");
+    EXPECT_EQ(i128_str(v[3].amount), "-5000");
+}
+
+TEST(RescaleTransfers, OverflowNamesThePosition) {
+    const uint64_t bad_position = ledger::make_position(2, 4242);
+    std::vector<Transfer> v = {transfer(1, 0, 1), transfer(ledger_test::i128("10000000000000000000000000000000000000"), 0,
+                                                           bad_position),
+                               transfer(3, 0, 3)};
+    try {
+        ledger::rescale_transfers(v, 2);
+        FAIL() << "overflow not detected";
+    } catch (const ledger::PositionedError& e) {
+        EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
+        EXPECT_EQ(e.position(), bad_position);
+    }
+}
+
+// --- fields for the rejected file ---
+
+TEST(FieldsOfRow, ValuesAsTheyAppearedTrimmedAndUnquoted) {
+    std::string storage = "date,fromAccountNumber,transferAmount,toAccountNumber\n";
+    ledger::CsvReader reader(storage);
+    ledger::CsvRow row;
+    ASSERT_TRUE(reader.next(row));
+    ledger::HeaderMap header = ledger::resolve_header(row, ledger::kTransferColumns, "tx.csv");
+    ledger::TransferFields f = ledger::fields_of_row(" 2024-01-01T01:00+01:00 , \"a,1\" ,007.50, \"say \"\"hi\"\"\"\r\nnext,row,1,2\n",
+                              header);
+    EXPECT_EQ(f.date, "2024-01-01T01:00+01:00");
+    EXPECT_EQ(f.from, "a,1");
+    EXPECT_EQ(f.amount, "007.50");
+    EXPECT_EQ(f.to, "say \"hi\"");
+}
+
+TEST(FieldsOfRow, ReorderedHeaderWithExtraColumns) {
+    std::string storage = "toAccountNumber,memo,transferAmount,date,fromAccountNumber\n";
+    ledger::CsvReader reader(storage);
+    ledger::CsvRow row;
+    ASSERT_TRUE(reader.next(row));
+    ledger::HeaderMap header = ledger::resolve_header(row, ledger::kTransferColumns, "tx.csv");
+    ledger::TransferFields f = ledger::fields_of_row("B,\"multi\nline memo\",-3,2024-01-01,A", header);
+    EXPECT_EQ(f.date, "2024-01-01");
+    EXPECT_EQ(f.from, "A");
+    EXPECT_EQ(f.amount, "-3");
+    EXPECT_EQ(f.to, "B");
+}
+
+}  // namespace
