@@ -66,6 +66,11 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
     const size_t id_col = size_t(header.column[0]), country_col = size_t(header.column[1]),
                  balance_col = size_t(header.column[2]);
 
+    // The index holds views into `ids`: capacity for every possible row keeps them valid as rows are
+    // added (no row is shorter than a line feed), and lets a duplicate be found in file order.
+    const size_t max_rows = size_t(std::count(text.begin(), text.end(), '\n')) + 1;
+    table.ids.reserve(max_rows);
+    table.by_id.reserve(max_rows);
     std::string error;
     while (reader.next(row)) {
         auto reject = [&](std::string_view why) { bad.add(0, file_name, row.line, why, row.raw); };
@@ -81,7 +86,12 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
         const auto balance = parse_decimal(row.fields[balance_col], &error);
         if (!balance) { reject("balance: " + error); continue; }
 
+        const uint32_t index = uint32_t(table.ids.size());
         table.ids.emplace_back(id);
+        const auto [it, inserted] = table.by_id.try_emplace(table.ids.back(), index);
+        if (!inserted)
+            fail(ExitCode::bad_input, file_name + ":" + std::to_string(row.line) + ": duplicate account '" +
+                                          excerpt(id) + "', first defined at line " + std::to_string(table.line[it->second]));
         table.line.push_back(row.line);
         table.opening.push_back(*balance);
         auto [country_it, is_new_country] =
@@ -89,15 +99,6 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
         if (is_new_country) table.countries.emplace_back(country);
         table.country.push_back(country_it->second);
         if (balance->scale > table.max_scale) table.max_scale = balance->scale;
-    }
-    // Views into `ids` are taken only now: the vector no longer grows, so they stay valid.
-    table.by_id.reserve(table.ids.size());
-    for (uint32_t i = 0; i < table.ids.size(); ++i) {
-        auto [it, inserted] = table.by_id.try_emplace(table.ids[i], i);
-        if (!inserted)
-            fail(ExitCode::bad_input, file_name + ":" + std::to_string(table.line[i]) + ": duplicate account '" +
-                                          excerpt(table.ids[i]) + "', first defined at line " +
-                                          std::to_string(table.line[it->second]));
     }
     table.build_number_index();
     return table;
