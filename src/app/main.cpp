@@ -7,6 +7,7 @@
 #include <boost/mpi/environment.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <spdlog/spdlog.h>
 
 #include "job.hpp"
@@ -24,7 +25,12 @@ double unix_now() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string host_name() {
+// The Pushgateway keeps one group per instance forever, so the instance must not change from run to run:
+// under Slurm rank 0 lands on a different node each night. LEDGER_INSTANCE names it; else the Slurm
+// cluster; else this host.
+std::string metrics_instance() {
+    for (const char* variable : {"LEDGER_INSTANCE", "SLURM_CLUSTER_NAME"})
+        if (const char* value = std::getenv(variable); value && *value) return value;
     char name[256] = {};
     if (gethostname(name, sizeof name - 1) != 0) return "unknown";
     return name;
@@ -64,7 +70,7 @@ void publish_run(const ledger::Options& options, const ledger::RunSummary& summa
         }
     }
     std::string error;
-    if (!options.pushgateway.empty() && !ledger::push_metrics(options.pushgateway, host_name(), metrics, &error))
+    if (!options.pushgateway.empty() && !ledger::push_metrics(options.pushgateway, metrics_instance(), metrics, &error))
         spdlog::warn("metrics not pushed to {}: {}", options.pushgateway, error);
 }
 

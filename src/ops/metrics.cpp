@@ -72,6 +72,10 @@ std::string number(double value) {
     return std::string(text, result.ptr);
 }
 
+// Microseconds: timers summed in doubles, and the difference of two epoch-sized doubles, carry float
+// noise below that (0.0015811050000000002).
+std::string seconds_number(double seconds) { return number(std::round(seconds * 1e6) / 1e6); }
+
 void add_run_status(std::string& out, const RunSummary& s) {
     Family info("ledger_build_info", "gauge", "Version of the ledger binary that ran last; the value is always 1.");
     info.add({{"version", s.version}}, "1");
@@ -95,12 +99,11 @@ void add_run_status(std::string& out, const RunSummary& s) {
     last_success.render(out);
 
     Family duration("ledger_run_duration_seconds", "gauge", "Wall time of the last run, start to finish.");
-    // Microseconds: the difference of two epoch-sized doubles carries float noise below that.
-    duration.add({}, number(std::round((s.finished_unix_seconds - s.started_unix_seconds) * 1e6) / 1e6));
+    duration.add({}, seconds_number(s.finished_unix_seconds - s.started_unix_seconds));
     duration.render(out);
 
     Family stages("ledger_stage_duration_seconds", "gauge", "Wall time of each stage of the last run, as seen by rank 0.");
-    for (const auto& [stage, seconds] : s.stages_seconds) stages.add({{"stage", stage}}, number(seconds));
+    for (const auto& [stage, seconds] : s.stages_seconds) stages.add({{"stage", stage}}, seconds_number(seconds));
     stages.render(out);
 }
 
@@ -153,7 +156,7 @@ void add_ranks(std::string& out, const RunSummary& s) {
         received.add({{"rank", rank}}, number(r.bytes_received));
         rss.add({{"rank", rank}}, number(r.peak_rss_bytes));
         for (const auto& [stage, seconds] : r.stages_seconds)
-            stages.add({{"rank", rank}, {"stage", stage}}, number(seconds));
+            stages.add({{"rank", rank}, {"stage", stage}}, seconds_number(seconds));
     }
     for (const Family* family : {&countries, &transfers, &sent, &received, &rss, &stages}) family->render(out);
 }

@@ -21,6 +21,8 @@ std::optional<ProgressMode> parse_progress_mode(std::string_view text);
 
 // `automatic` means: only when stderr is a terminal, so CI and batch logs stay clean.
 bool progress_wanted(ProgressMode mode, bool stderr_is_terminal);
+// Under mpirun a rank's stderr is a pipe to mpirun even at a terminal (and its stdout a pseudo-terminal
+// even in a batch log, so that is no sign either): there `auto` stays quiet and `on` writes whole lines.
 bool stderr_is_terminal();
 
 enum class ProgressUnit { bytes, transfers };

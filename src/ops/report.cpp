@@ -10,9 +10,12 @@ namespace {
 // ordered_json keeps keys in the order written, so the report reads top-down like the spec lists it.
 using Json = nlohmann::ordered_json;
 
+// Microseconds: timers summed in doubles carry float noise below that (0.0015811050000000002).
+double tidy_seconds(double seconds) { return std::round(seconds * 1e6) / 1e6; }
+
 Json stages_json(const StageSeconds& stages) {
     Json out = Json::object();
-    for (const auto& [stage, seconds] : stages) out[stage] = seconds;
+    for (const auto& [stage, seconds] : stages) out[stage] = tidy_seconds(seconds);
     return out;
 }
 
@@ -66,8 +69,7 @@ std::string format_report_json(const RunSummary& s) {
     report["error"] = s.error ? Json(*s.error) : Json(nullptr);
     report["started_at"] = format_utc(s.started_unix_seconds);
     report["finished_at"] = format_utc(s.finished_unix_seconds);
-    // Microseconds: the difference of two epoch-sized doubles carries float noise below that.
-    report["duration_seconds"] = std::round((s.finished_unix_seconds - s.started_unix_seconds) * 1e6) / 1e6;
+    report["duration_seconds"] = tidy_seconds(s.finished_unix_seconds - s.started_unix_seconds);
     // An array, not one joined string: arguments may contain spaces and the reader should not re-split.
     report["command_line"] = s.command_line;
     report["ingest"] = s.ingest;

@@ -162,6 +162,12 @@ TEST(Metrics, StagesAndRanksAreLabelled) {
     EXPECT_EQ(sample_value(text, R"(ledger_rank_stage_duration_seconds{rank="1",stage="replay"})"), "0.75");
 }
 
+TEST(Metrics, SecondsDropTheFloatNoiseOfSummedTimers) {
+    RunSummary s = sample_summary();
+    s.stages_seconds = {{"read", 0.0015811050000000002}};
+    EXPECT_EQ(sample_value(format_metrics(s), R"(ledger_stage_duration_seconds{stage="read"})"), "0.001581");
+}
+
 TEST(Metrics, LabelValuesAreEscaped) {
     RunSummary s = sample_summary();
     s.stages_seconds = {{"a\"b\\c\nd", 1.0}};

@@ -114,6 +114,13 @@ TEST(Report, StagesKeepTheOrderTheyRanIn) {
     EXPECT_DOUBLE_EQ(parse_report(sample_summary()).at("stages_seconds").at("replay").get<double>(), 1.5);
 }
 
+TEST(Report, SecondsDropTheFloatNoiseOfSummedTimers) {
+    RunSummary s = sample_summary();
+    s.stages_seconds = {{"read", 0.0015811050000000002}};
+    const std::string text = format_report_json(s);
+    EXPECT_NE(text.find("\"read\": 0.001581\n"), std::string::npos) << text;
+}
+
 TEST(Report, RanksCarryTheirLoad) {
     const json ranks = parse_report(sample_summary()).at("ranks");
     ASSERT_EQ(ranks.size(), 2u);
