@@ -232,14 +232,23 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         per_country = transfers_per_country(share.transfers, inputs.accounts);
         exchange.sum_in_place(per_country);
         owner = assign_countries(per_country, ranks);
-        grouped = group_by_owner(share.transfers, owner, inputs.accounts, counts);
-        std::vector<Transfer>().swap(share.transfers);
+        if (ranks > 1) {
+            grouped = group_by_owner(share.transfers, owner, inputs.accounts, counts);
+            std::vector<Transfer>().swap(share.transfers);
+        } else {
+            counts[0] = share.transfers.size();  // one rank owns everything: nothing to move
+        }
     }
     std::vector<uint64_t> run_sizes;
     {
         StageTimer timer(times, Stage::exchange);
-        work.transfers = exchange.exchange_by_owner<Transfer>(grouped, counts, &run_sizes);
-        std::vector<Transfer>().swap(grouped);
+        if (ranks > 1) {
+            work.transfers = exchange.exchange_by_owner<Transfer>(grouped, counts, &run_sizes);
+            std::vector<Transfer>().swap(grouped);
+        } else {
+            work.transfers = std::move(share.transfers);
+            run_sizes = counts;
+        }
         const uint64_t good_rows = work.static_totals.transfers + [&] {
             uint64_t n = 0;
             for (uint64_t c : counts) n += c;

@@ -48,6 +48,10 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
     const std::vector<int> owner = assign_countries(transfers_per_country(transfers, root.accounts), ranks);
     const RunShape shape{scale, root.accounts.size(), root.accounts.countries.size()};
     for (int r = 0; r < ranks; ++r) add_accounts_of_rank(works[size_t(r)], shape, owner, root.accounts, root.opening, r);
+    if (ranks == 1) {
+        works[0].transfers = std::move(transfers);
+        return works;
+    }
     // Cutting a sorted sequence by owner keeps every rank's share in replay order.
     std::vector<size_t> share(static_cast<size_t>(ranks), 0);
     for (const Transfer& t : transfers) ++share[size_t(owner[root.accounts.country[t.from]])];

@@ -1,0 +1,326 @@
+#include "memory_budget.hpp"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "ledger/errors.hpp"
+
+namespace ledger {
+namespace {
+
+constexpr uint64_t kMiB = uint64_t{1} << 20;
+
+// The model. Measured with the release build on generated workloads (tools/ledger-gen, 50 countries)
+// from 0.9 MB to 281 MB of transactions and 0.02 MB to 21 MB of accounts, at 1 and 2 ranks, both ingests:
+// peak_rss_bytes of the run report for the resident part, and the smallest `prlimit --as` that let the
+// run finish for the address-space part. Each constant is rounded up a little from the fit, so that
+// the estimate is at or above every measured peak, by 1-25% (tests/unit/test_memory_budget.cpp keeps
+// the measured peaks).
+//
+//   resident per rank = 24 MiB + 11 x accounts bytes + 3.2 x transactions bytes held by the rank
+//
+// Measured peaks (MiB; np 2 per rank): 11 MiB of transactions 55 (np 2: 42), 45 MiB 156 (91), 134 MiB
+// with 2 MiB of accounts 442 (243), 268 MiB 830 (427); 20 MiB of accounts with 45 MiB of transactions
+// 323 (254), with 4.5 MiB 239 (212); rank 0 under --ingest root as np 1; a tiny input 19.
+//
+// "Held": transactions / ranks with the parallel ingest, all of them on rank 0 with --ingest root. The
+// accounts table is on every rank (parsed into ids, an index and per-account vectors: 11 bytes per byte
+// of file). A transactions byte costs 3.2: the mapped file itself, 48-byte records for ~47-byte rows, and
+// their copies while grouping, exchanging and merging. Under --ingest root the other ranks hold only their
+// share of records: 24 MiB + 3 x (accounts + transactions) / ranks covers them.
+constexpr uint64_t kResidentBaseBytes = 24 * kMiB;
+constexpr uint64_t kResidentPerAccountsByte_x10 = 110;
+constexpr uint64_t kResidentPerTransactionsByte_x10 = 32;
+constexpr uint64_t kResidentPerShareByteRootOthers_x10 = 30;
+//
+//   address space per rank = 224 MiB + 14 x accounts bytes + 5.2 x transactions bytes held by the rank
+//                            + the rest of the transactions files (each parallel-ingest rank maps them whole)
+//
+// Measured needs (smallest RLIMIT_AS that worked, 16 MiB steps): 259 MiB for 11 MiB of transactions,
+// 420 for 45, 884 for 134 (618 per rank at np 2), 1535 for 268 (1006 at np 2, 1546 with --ingest root),
+// 493 for 20 MiB of accounts with 4.5 MiB of transactions. The base is large: the MPI runtime and the
+// libraries reserve address space they never touch, and between 3.7 MB of transactions (92 MiB needed,
+// a tiny input 88) and 11 MB (259) about 150 MiB more gets reserved (cause not investigated), so below
+// ~10 MB of input the estimate is too high by up to 130 MiB. Record vectors reserve room for the densest
+// possible file (a 16-byte row), which costs address space, not resident memory.
+constexpr uint64_t kAddressBaseBytes = 224 * kMiB;
+constexpr uint64_t kAddressPerAccountsByte_x10 = 140;
+constexpr uint64_t kAddressPerTransactionsByte_x10 = 52;
+
+// n x factor_x10 / 10 without overflow for any file size.
+uint64_t times_tenths(uint64_t bytes, uint64_t factor_x10) {
+    const unsigned __int128 product = (unsigned __int128)bytes * factor_x10 / 10;
+    return product > UINT64_MAX ? UINT64_MAX : uint64_t(product);
+}
+
+uint64_t file_size_or_zero(const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? uint64_t(st.st_size) : 0;
+}
+
+std::string read_small_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return "";
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::optional<uint64_t> parse_unsigned(std::string_view text) {
+    if (text.empty() || text.size() > 19) return std::nullopt;
+    uint64_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + uint64_t(c - '0');
+    }
+    return value;
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n')) text.remove_suffix(1);
+    return text;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= text.size(); ++i) {
+        if (i < text.size() && text[i] != separator) continue;
+        parts.push_back(text.substr(start, i - start));
+        start = i + 1;
+    }
+    return parts;
+}
+
+// This rank's tasks-per-node entry of a Slurm list such as "2(x3),1": node 0-2 run 2 tasks, node 3 one.
+std::optional<uint64_t> slurm_tasks_on_node(std::string_view list, uint64_t node) {
+    for (std::string_view entry : split(list, ',')) {
+        uint64_t repeat = 1;
+        const size_t paren = entry.find("(x");
+        if (paren != std::string_view::npos) {
+            if (entry.back() != ')') return std::nullopt;
+            const auto r = parse_unsigned(entry.substr(paren + 2, entry.size() - paren - 3));
+            if (!r) return std::nullopt;
+            repeat = *r;
+            entry = entry.substr(0, paren);
+        }
+        const auto tasks = parse_unsigned(entry);
+        if (!tasks) return std::nullopt;
+        if (node < repeat) return tasks;
+        node -= repeat;
+    }
+    return std::nullopt;
+}
+
+std::optional<uint64_t> env_number(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? parse_unsigned(value) : std::nullopt;
+}
+
+std::string mib(uint64_t bytes, bool round_up) {
+    return std::to_string(round_up ? (bytes + kMiB - 1) / kMiB : bytes / kMiB) + " MiB";
+}
+
+std::string describe(const JobSize& job) {
+    return "(" + mib(job.accounts_bytes, true) + " of accounts, " + mib(job.transactions_bytes, true) +
+           " of transactions, " + std::to_string(job.ranks) + (job.ranks == 1 ? " rank" : " ranks") +
+           (job.root_ingest ? ", --ingest root)" : ")");
+}
+
+// A node-wide limit's part for this rank: in proportion to its need among the ranks on the node. Under
+// --ingest root, rank 0 is assumed to be on this node (the cautious choice).
+uint64_t share_of_node(uint64_t limit, const JobSize& job, int rank, int ranks_on_node) {
+    const uint64_t mine = estimate_peak_memory(job, rank).resident_bytes;
+    const uint64_t other = estimate_peak_memory(job, rank == 0 ? 1 : rank).resident_bytes;
+    const uint64_t first = job.root_ingest ? estimate_peak_memory(job, 0).resident_bytes : other;
+    const uint64_t others = uint64_t(std::max(ranks_on_node - 1, 0));
+    const unsigned __int128 node_need = job.root_ingest ? (unsigned __int128)first + (unsigned __int128)other * others
+                                                        : (unsigned __int128)mine * uint64_t(ranks_on_node);
+    if (node_need == 0) return limit;
+    return uint64_t((unsigned __int128)limit * mine / node_need);
+}
+
+std::string advice(const JobSize& job, int rank, uint64_t available) {
+    if (job.root_ingest && rank == 0) return "use --ingest parallel with more ranks or nodes";
+    const uint64_t accounts_alone = kResidentBaseBytes + times_tenths(job.accounts_bytes, kResidentPerAccountsByte_x10);
+    if (!job.root_ingest && accounts_alone > available)
+        return "the accounts table alone needs about " + mib(accounts_alone, true) +
+               " on every rank; use nodes with more memory per rank";
+    return "use more ranks or nodes";
+}
+
+}  // namespace
+
+JobSize job_size(const std::string& accounts, const std::vector<std::string>& transactions, int ranks,
+                 bool root_ingest) {
+    JobSize job;
+    job.accounts_bytes = file_size_or_zero(accounts);
+    for (const std::string& path : transactions) job.transactions_bytes += file_size_or_zero(path);
+    job.ranks = std::max(ranks, 1);
+    job.root_ingest = root_ingest;
+    return job;
+}
+
+MemoryEstimate estimate_peak_memory(const JobSize& job, int rank) {
+    const uint64_t ranks = uint64_t(std::max(job.ranks, 1));
+    MemoryEstimate e;
+    if (job.root_ingest && rank != 0) {
+        const uint64_t share = (job.accounts_bytes + job.transactions_bytes) / ranks;
+        e.resident_bytes = kResidentBaseBytes + times_tenths(share, kResidentPerShareByteRootOthers_x10);
+        e.address_space_bytes = kAddressBaseBytes + times_tenths(share, kAddressPerTransactionsByte_x10);
+        return e;
+    }
+    const uint64_t held = job.root_ingest ? job.transactions_bytes : job.transactions_bytes / ranks;
+    e.resident_bytes = kResidentBaseBytes + times_tenths(job.accounts_bytes, kResidentPerAccountsByte_x10) +
+                       times_tenths(held, kResidentPerTransactionsByte_x10);
+    e.address_space_bytes = kAddressBaseBytes + times_tenths(job.accounts_bytes, kAddressPerAccountsByte_x10) +
+                            times_tenths(held, kAddressPerTransactionsByte_x10) + (job.transactions_bytes - held);
+    return e;
+}
+
+std::optional<uint64_t> parse_cgroup_limit(std::string_view text) {
+    text = trim(text);
+    if (text == "max") return std::nullopt;
+    const auto value = parse_unsigned(text);
+    // cgroup v1 writes "no limit" as the largest page-aligned signed 64-bit number.
+    if (!value || *value >= (uint64_t{1} << 62)) return std::nullopt;
+    return value;
+}
+
+std::optional<uint64_t> parse_mem_available(std::string_view meminfo) {
+    for (std::string_view line : split(meminfo, '\n')) {
+        constexpr std::string_view kKey = "MemAvailable:";
+        if (line.substr(0, kKey.size()) != kKey) continue;
+        std::string_view rest = trim(line.substr(kKey.size()));
+        if (rest.size() < 3 || rest.substr(rest.size() - 3) != " kB") return std::nullopt;
+        const auto kib = parse_unsigned(trim(rest.substr(0, rest.size() - 3)));
+        if (!kib) return std::nullopt;
+        return *kib * 1024;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> cgroup_limit_files(std::string_view proc_self_cgroup, std::string_view mountinfo) {
+    struct Mount {
+        std::string root, point;
+    };
+    std::optional<Mount> v2, v1_memory;
+    for (std::string_view line : split(mountinfo, '\n')) {
+        // id parent major:minor root mount-point options [optional fields] - fstype source super-options
+        const size_t dash = line.find(" - ");
+        if (dash == std::string_view::npos) continue;
+        const std::vector<std::string_view> head = split(line.substr(0, dash), ' ');
+        const std::vector<std::string_view> tail = split(line.substr(dash + 3), ' ');
+        if (head.size() < 5 || tail.size() < 3) continue;
+        const Mount mount{std::string(head[3]), std::string(head[4])};
+        if (tail[0] == "cgroup2" && !v2) v2 = mount;
+        if (tail[0] == "cgroup" && !v1_memory) {
+            for (std::string_view option : split(tail[2], ','))
+                if (option == "memory") v1_memory = mount;
+        }
+    }
+    std::vector<std::string> files;
+    auto add_with_ancestors = [&](const Mount& mount, std::string_view path, const char* file_name) {
+        // The process's cgroup path is relative to the hierarchy's root; the mount shows the part under
+        // mount.root (a container sees its own cgroup as "/").
+        if (mount.root != "/" && path.substr(0, mount.root.size()) == mount.root) path.remove_prefix(mount.root.size());
+        std::string dir = mount.point + std::string(path);
+        while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+        for (;;) {
+            files.push_back(dir + "/" + file_name);
+            if (dir.size() <= mount.point.size()) break;
+            dir.resize(dir.find_last_of('/'));
+        }
+    };
+    for (std::string_view line : split(proc_self_cgroup, '\n')) {
+        // hierarchy-id:controllers:path
+        const size_t first = line.find(':'), second = line.find(':', first + 1);
+        if (first == std::string_view::npos || second == std::string_view::npos) continue;
+        const std::string_view controllers = line.substr(first + 1, second - first - 1);
+        const std::string_view path = line.substr(second + 1);
+        if (controllers.empty() && line.substr(0, first) == "0" && v2) add_with_ancestors(*v2, path, "memory.max");
+        for (std::string_view controller : split(controllers, ','))
+            if (controller == "memory" && v1_memory) add_with_ancestors(*v1_memory, path, "memory.limit_in_bytes");
+    }
+    return files;
+}
+
+int ranks_on_this_node(int ranks) {
+    std::optional<uint64_t> local = env_number("OMPI_COMM_WORLD_LOCAL_SIZE");
+    if (!local) local = env_number("MPI_LOCALNRANKS");
+    if (!local) {
+        const char* list = std::getenv("SLURM_STEP_TASKS_PER_NODE");
+        const auto node = env_number("SLURM_NODEID");
+        if (list && node) local = slurm_tasks_on_node(list, *node);
+    }
+    if (!local || *local == 0) return std::max(ranks, 1);
+    return int(std::clamp<uint64_t>(*local, 1, uint64_t(std::max(ranks, 1))));
+}
+
+MemoryLimits read_memory_limits(int ranks) {
+    MemoryLimits limits;
+    if (const char* text = std::getenv("LEDGER_MEMORY_LIMIT_BYTES")) {
+        limits.override_bytes = parse_unsigned(trim(text));
+        if (!limits.override_bytes)
+            fail(ExitCode::usage, std::string("LEDGER_MEMORY_LIMIT_BYTES must be a number of bytes, not '") + text + "'");
+        return limits;
+    }
+    for (const std::string& file :
+         cgroup_limit_files(read_small_file("/proc/self/cgroup"), read_small_file("/proc/self/mountinfo"))) {
+        const auto limit = parse_cgroup_limit(read_small_file(file));
+        if (limit && (!limits.cgroup_bytes || *limit < *limits.cgroup_bytes)) limits.cgroup_bytes = limit;
+    }
+    limits.available_bytes = parse_mem_available(read_small_file("/proc/meminfo"));
+    struct rlimit as {};
+    if (::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) limits.address_space_bytes = as.rlim_cur;
+    limits.ranks_on_node = ranks_on_this_node(ranks);
+    return limits;
+}
+
+std::string memory_shortfall(const JobSize& job, int rank, const MemoryLimits& limits) {
+    const MemoryEstimate need = estimate_peak_memory(job, rank);
+    const std::string head = "not enough memory: this run " + describe(job) + " needs about ";
+    if (limits.override_bytes) {
+        if (*limits.override_bytes == 0 || need.resident_bytes <= *limits.override_bytes) return "";
+        return head + mib(need.resident_bytes, true) + " on rank " + std::to_string(rank) + ", " +
+               mib(*limits.override_bytes, false) + " available (LEDGER_MEMORY_LIMIT_BYTES); " +
+               advice(job, rank, *limits.override_bytes);
+    }
+    // Resident memory: the tighter of the cgroup limit and what the node has free, both node-wide.
+    std::optional<uint64_t> resident;
+    std::string source;
+    const std::string shared = limits.ranks_on_node > 1
+                                   ? " shared by " + std::to_string(limits.ranks_on_node) + " ranks on this node"
+                                   : "";
+    if (limits.cgroup_bytes) {
+        resident = share_of_node(*limits.cgroup_bytes, job, rank, limits.ranks_on_node);
+        source = "cgroup memory limit" + shared;
+    }
+    if (limits.available_bytes) {
+        const uint64_t part = share_of_node(*limits.available_bytes, job, rank, limits.ranks_on_node);
+        if (!resident || part < *resident) {
+            resident = part;
+            source = "MemAvailable" + shared;
+        }
+    }
+    if (resident && need.resident_bytes > *resident)
+        return head + mib(need.resident_bytes, true) + " on rank " + std::to_string(rank) + ", " +
+               mib(*resident, false) + " available (" + source + "); " + advice(job, rank, *resident);
+    if (limits.address_space_bytes && need.address_space_bytes > *limits.address_space_bytes)
+        return head + mib(need.address_space_bytes, true) + " of address space on rank " + std::to_string(rank) +
+               ", " + mib(*limits.address_space_bytes, false) + " allowed (RLIMIT_AS, ulimit -v); raise ulimit -v or " +
+               advice(job, rank, *limits.address_space_bytes);
+    return "";
+}
+
+void check_memory_budget(const JobSize& job, int rank) {
+    const std::string shortfall = memory_shortfall(job, rank, read_memory_limits(job.ranks));
+    if (!shortfall.empty()) fail(ExitCode::io, shortfall);
+}
+
+}  // namespace ledger
