@@ -72,7 +72,7 @@ class Row:
     error: str  # empty when the row is well formed
 
 
-UNQUOTED_FIELD = re.compile(r'[^,\n"]*')
+UNQUOTED_FIELD = re.compile(r"[^,\n]*")
 BLANKS = " \t"
 
 
@@ -108,29 +108,30 @@ def _read_quoted(text, i):
 def read_record(text, start, line):
     """Reads the record starting at `start`. Returns (Row, index after its line end).
 
-    DECISION: a stray quote inside an unquoted field, or text after a closing quote, makes the row bad;
-    the bad row then ends at the end of that physical line. An unclosed quote makes the rest of the
-    file one bad row. A lone CR not followed by LF is data, not a line end.
+    DECISION: a quote inside an unquoted field makes the row bad, and reading goes on by the usual rules
+    (a later quoted field may still span lines). Text after a closing quote makes the row bad, and the
+    row ends at the end of that physical line. An unclosed quote makes the rest of the file, verbatim,
+    one bad row. A lone CR not followed by LF is data, not a line end.
     """
     n = len(text)
     fields = []
+    error = ""
     i = start
     while True:
         while i < n and text[i] in BLANKS:
             i += 1
         if i < n and text[i] == '"':
             value, i = _read_quoted(text, i)
-            if value is None:
+            if value is None:  # inside the open quote every line break is data: the row is the rest of the file
                 return Row(line, _row_text(text, start, n), fields, "unterminated quoted field"), n
             while i < n and text[i] in BLANKS:
                 i += 1
             fields.append(value)
         else:
             j = UNQUOTED_FIELD.match(text, i).end()
-            if j < n and text[j] == '"':
-                end = _end_of_line(text, j)
-                return Row(line, _row_text(text, start, end), fields, "quote inside an unquoted field"), end + 1
             value = text[i:j]
+            if '"' in value:
+                error = error or "quote inside an unquoted field"
             if value.endswith("\r") and (j == n or text[j] == "\n"):
                 value = value[:-1]  # the CR of a CRLF line end
             fields.append(value.rstrip(BLANKS))
@@ -142,9 +143,9 @@ def read_record(text, start, line):
         if i < n and text[i] == "\r" and (i + 1 == n or text[i + 1] == "\n"):
             i += 1
         if i >= n:
-            return Row(line, _row_text(text, start, n), fields, ""), n
+            return Row(line, _row_text(text, start, n), fields, error), n
         if text[i] == "\n":
-            return Row(line, _row_text(text, start, i), fields, ""), i + 1
+            return Row(line, _row_text(text, start, i), fields, error), i + 1
         end = _end_of_line(text, i)
         return Row(line, _row_text(text, start, end), fields, "text after a closing quote"), end + 1
 
