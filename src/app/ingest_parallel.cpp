@@ -185,8 +185,6 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
     {
         StageTimer timer(times, Stage::read_parse);
         step(exchange, [&] {
-            if (exchange.is_root())
-                check_output_paths(options);
             const InputFile accounts_file(options.accounts);
             inputs.accounts = read_accounts(accounts_file.text(), options.accounts, inputs.bad);
             if (!exchange.is_root()) inputs.bad.rows().clear();  // rank 0 alone reports the accounts file's

@@ -66,7 +66,6 @@ RankWork run_root_ingest(const Options& options, mpi::Exchange& exchange, RootSt
     std::vector<mpi::Bytes> encoded;
     step(exchange, [&] {
         if (!exchange.is_root()) return;
-        check_output_paths(options);
         std::vector<RankWork> works = prepare_root_ingest(options, root, times, exchange.size(), progress);
         work = std::move(works[0]);
         // Encoded one at a time so that only one extra copy of a rank's share exists at once.

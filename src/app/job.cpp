@@ -4,10 +4,12 @@
 
 #include <chrono>
 
+#include "ingest_common.hpp"
 #include "ingest_parallel.hpp"
 #include "ingest_root.hpp"
 #include "ledger/atomic_output.hpp"
 #include "ledger/input_file.hpp"
+#include "memory_budget.hpp"
 #include "rank_result.hpp"
 #include "step.hpp"
 #include "write_outputs.hpp"
@@ -56,6 +58,13 @@ int run_job(const Options& options, mpi::Exchange& exchange, RunSummary& summary
     std::vector<RankResult> results;
     const auto started = std::chrono::steady_clock::now();
     try {
+        // Before any heavy work: a bad output path or an input too big for memory fails in a second.
+        step(exchange, [&] {
+            if (exchange.is_root()) check_output_paths(options);
+            check_memory_budget(job_size(options.accounts, options.transactions, exchange.size(),
+                                         options.ingest == IngestMode::root),
+                                exchange.rank());
+        });
         work = options.ingest == IngestMode::root ? run_root_ingest(options, exchange, root, times, progress)
                                                   : run_parallel_ingest(options, exchange, root, times, progress);
         RankResult mine;
