@@ -16,42 +16,44 @@ namespace {
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
 
-// The model. Measured with the release build on generated workloads (tools/ledger-gen, 50 countries)
-// from 0.9 MB to 281 MB of transactions and 0.02 MB to 21 MB of accounts, at 1 and 2 ranks, both ingests:
-// peak_rss_bytes of the run report for the resident part, and the smallest `prlimit --as` that let the
-// run finish for the address-space part. Each constant is rounded up a little from the fit, so that
-// the estimate is at or above every measured peak, by 1-25% (tests/unit/test_memory_budget.cpp keeps
-// the measured peaks).
+// The model, fitted to measurements of the release build (commit 0355a77: freed memory kept for reuse)
+// on generated workloads (tools/ledger-gen, 50 countries) with 0.9 to 281 MB of transactions and 0.02 to
+// 21 MB of accounts, at 1 and 2 ranks and with both ingests: the run report's peak_rss_bytes for the
+// resident part, the smallest `prlimit --as` that let the run finish for the address-space part. Each
+// constant is rounded up from the fit so that the estimate covers every measured peak, by 2-25%;
+// tests/unit/test_memory_budget.cpp keeps the measurements.
 //
-//   resident per rank = 24 MiB + 11 x accounts bytes + 3.2 x transactions bytes held by the rank
+//   per rank = base + A x accounts bytes + T x transactions bytes held by the rank
 //
-// Measured peaks (MiB; np 2 per rank): 11 MiB of transactions 55 (np 2: 42), 45 MiB 156 (91), 134 MiB
-// with 2 MiB of accounts 442 (243), 268 MiB 830 (427); 20 MiB of accounts with 45 MiB of transactions
-// 323 (254), with 4.5 MiB 239 (212); rank 0 under --ingest root as np 1; a tiny input 19.
+// The accounts table is on every rank (ids, an index and per-account vectors). What a transactions byte
+// costs depends on how the records travel:
+//   one rank (either ingest)        holds all; records and the mapped file, no copies;
+//   parallel ingest, several ranks  holds transactions / ranks, plus the grouped copy, the received copy
+//                                   and the merge buffer; and every rank maps the whole files;
+//   root ingest, rank 0             holds all, plus one rank's encoded share at a time;
+//   root ingest, other ranks        hold their share only: O x (accounts + transactions) / ranks.
 //
-// "Held": transactions / ranks with the parallel ingest, all of them on rank 0 with --ingest root. The
-// accounts table is on every rank (parsed into ids, an index and per-account vectors: 11 bytes per byte
-// of file). A transactions byte costs 3.2: the mapped file itself, 48-byte records for ~47-byte rows, and
-// their copies while grouping, exchanging and merging. Under --ingest root the other ranks hold only their
-// share of records: 24 MiB + 3 x (accounts + transactions) / ranks covers them.
-constexpr uint64_t kResidentBaseBytes = 24 * kMiB;
-constexpr uint64_t kResidentPerAccountsByte_x10 = 110;
-constexpr uint64_t kResidentPerTransactionsByte_x10 = 32;
-constexpr uint64_t kResidentPerShareByteRootOthers_x10 = 30;
+//                      base      A     T one rank  T parallel  T root rank 0  O root others
+//   resident          24 MiB    11       2.4          3.6           3.2            3.5
+//   address space    224 MiB    15       4.3          5.2           5.2            5.2   (+ mapped files)
 //
-//   address space per rank = 224 MiB + 14 x accounts bytes + 5.2 x transactions bytes held by the rank
-//                            + the rest of the transactions files (each parallel-ingest rank maps them whole)
-//
-// Measured needs (smallest RLIMIT_AS that worked, 16 MiB steps): 259 MiB for 11 MiB of transactions,
-// 420 for 45, 884 for 134 (618 per rank at np 2), 1535 for 268 (1006 at np 2, 1546 with --ingest root),
-// 493 for 20 MiB of accounts with 4.5 MiB of transactions. The base is large: the MPI runtime and the
-// libraries reserve address space they never touch, and between 3.7 MB of transactions (92 MiB needed,
-// a tiny input 88) and 11 MB (259) about 150 MiB more gets reserved (cause not investigated), so below
-// ~10 MB of input the estimate is too high by up to 130 MiB. Record vectors reserve room for the densest
-// possible file (a 16-byte row), which costs address space, not resident memory.
-constexpr uint64_t kAddressBaseBytes = 224 * kMiB;
-constexpr uint64_t kAddressPerAccountsByte_x10 = 140;
-constexpr uint64_t kAddressPerTransactionsByte_x10 = 52;
+// Measured resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1): 11 MiB of
+// transactions 46 / 41 / 56, 31; 45 MiB 121 / 100 / 158, 63; 134 MiB with 2 MiB of accounts 328 / 271 /
+// 448, 152; 268 MiB 607 / 493 / 848, 281; 20 MiB of accounts with 45 MiB of transactions 326 / 274 / 354,
+// 86; with 4.5 MiB 243 / 210 / 238, 62; a tiny input 19.
+// Measured address-space needs, MiB (16 MiB steps): 11 MiB of transactions 244; 45 MiB 389; 268 MiB 1312
+// (np 2 parallel 1009, np 2 root 1556); 20 MiB of accounts with 4.5 MiB of transactions 526; a tiny input
+// 92. The base is large: the MPI runtime and the libraries reserve address space they never touch, and
+// between 3.7 MB of transactions (92 MiB needed) and 11 MB (244) about 150 MiB more gets reserved (cause
+// not investigated), so below ~10 MB of input the address-space estimate is high by up to 130 MiB.
+struct Model {
+    uint64_t base_bytes;
+    uint64_t per_accounts_byte_x10;
+    uint64_t one_rank_x10, parallel_x10, root_rank0_x10, root_others_x10;
+    bool maps_whole_files;  // count the parts of the mapped transactions files that other ranks hold
+};
+constexpr Model kResident{24 * kMiB, 110, 24, 36, 32, 35, false};
+constexpr Model kAddressSpace{224 * kMiB, 150, 43, 52, 52, 52, true};
 
 // n x factor_x10 / 10 without overflow for any file size.
 uint64_t times_tenths(uint64_t bytes, uint64_t factor_x10) {
@@ -132,6 +134,18 @@ std::string describe(const JobSize& job) {
            (job.root_ingest ? ", --ingest root)" : ")");
 }
 
+uint64_t estimate(const Model& m, const JobSize& job, int rank) {
+    const uint64_t ranks = uint64_t(std::max(job.ranks, 1));
+    if (job.root_ingest && ranks > 1 && rank != 0)
+        return m.base_bytes + times_tenths((job.accounts_bytes + job.transactions_bytes) / ranks, m.root_others_x10);
+    const uint64_t accounts = times_tenths(job.accounts_bytes, m.per_accounts_byte_x10);
+    if (ranks == 1) return m.base_bytes + accounts + times_tenths(job.transactions_bytes, m.one_rank_x10);
+    if (job.root_ingest) return m.base_bytes + accounts + times_tenths(job.transactions_bytes, m.root_rank0_x10);
+    const uint64_t held = job.transactions_bytes / ranks;
+    const uint64_t mapped_elsewhere = m.maps_whole_files ? job.transactions_bytes - held : 0;
+    return m.base_bytes + accounts + times_tenths(held, m.parallel_x10) + mapped_elsewhere;
+}
+
 // A node-wide limit's part for this rank: in proportion to its need among the ranks on the node. Under
 // --ingest root, rank 0 is assumed to be on this node (the cautious choice).
 uint64_t share_of_node(uint64_t limit, const JobSize& job, int rank, int ranks_on_node) {
@@ -147,7 +161,7 @@ uint64_t share_of_node(uint64_t limit, const JobSize& job, int rank, int ranks_o
 
 std::string advice(const JobSize& job, int rank, uint64_t available) {
     if (job.root_ingest && rank == 0) return "use --ingest parallel with more ranks or nodes";
-    const uint64_t accounts_alone = kResidentBaseBytes + times_tenths(job.accounts_bytes, kResidentPerAccountsByte_x10);
+    const uint64_t accounts_alone = kResident.base_bytes + times_tenths(job.accounts_bytes, kResident.per_accounts_byte_x10);
     if (!job.root_ingest && accounts_alone > available)
         return "the accounts table alone needs about " + mib(accounts_alone, true) +
                " on every rank; use nodes with more memory per rank";
@@ -167,20 +181,7 @@ JobSize job_size(const std::string& accounts, const std::vector<std::string>& tr
 }
 
 MemoryEstimate estimate_peak_memory(const JobSize& job, int rank) {
-    const uint64_t ranks = uint64_t(std::max(job.ranks, 1));
-    MemoryEstimate e;
-    if (job.root_ingest && rank != 0) {
-        const uint64_t share = (job.accounts_bytes + job.transactions_bytes) / ranks;
-        e.resident_bytes = kResidentBaseBytes + times_tenths(share, kResidentPerShareByteRootOthers_x10);
-        e.address_space_bytes = kAddressBaseBytes + times_tenths(share, kAddressPerTransactionsByte_x10);
-        return e;
-    }
-    const uint64_t held = job.root_ingest ? job.transactions_bytes : job.transactions_bytes / ranks;
-    e.resident_bytes = kResidentBaseBytes + times_tenths(job.accounts_bytes, kResidentPerAccountsByte_x10) +
-                       times_tenths(held, kResidentPerTransactionsByte_x10);
-    e.address_space_bytes = kAddressBaseBytes + times_tenths(job.accounts_bytes, kAddressPerAccountsByte_x10) +
-                            times_tenths(held, kAddressPerTransactionsByte_x10) + (job.transactions_bytes - held);
-    return e;
+    return MemoryEstimate{estimate(kResident, job, rank), estimate(kAddressSpace, job, rank)};
 }
 
 std::optional<uint64_t> parse_cgroup_limit(std::string_view text) {

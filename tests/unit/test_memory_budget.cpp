@@ -1,0 +1,312 @@
+// The memory budget check (src/app/memory_budget.hpp): a run that cannot fit must be refused up front
+// with one clear message, and a run that fits must never be refused. Checks:
+//   - the readers of the system's limits: cgroup v2 "max" and v1's "no limit" number mean no limit,
+//     MemAvailable is read in bytes, and the limit files are found for cgroup v2, v1 (including this
+//     kind of hybrid machine) and a container whose cgroup is mounted as its root, ancestors included;
+//   - the ranks sharing this node come from Open MPI, MPICH or Slurm's compressed task list;
+//   - the estimate follows the fitted model: it covers the peaks measured when it was fitted, shrinks
+//     with more ranks under the parallel ingest but not on rank 0 under --ingest root, and weighs an
+//     accounts byte more than a transactions byte;
+//   - the decision: the override (and 0 turning the check off), node-wide limits shared between ranks in
+//     proportion to their needs, the tighter of cgroup and MemAvailable named as the source, RLIMIT_AS
+//     against the address-space estimate, and advice that fits the case (--ingest parallel for rank 0
+//     under root; nodes with more memory when the accounts table alone does not fit);
+//   - check_memory_budget throws LedgerError(io) with that message, and a bad override is a usage error.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+
+// The app is an executable, not a library: its one source under test is compiled into this test.
+#include "app/memory_budget.cpp"
+#include "ledger/errors.hpp"
+
+namespace {
+
+using ledger::JobSize;
+using ledger::MemoryLimits;
+
+constexpr uint64_t kMiB = uint64_t{1} << 20;
+
+// Sets (or, with nullptr, unsets) environment variables for one test and restores them after it.
+class ScopedEnv {
+public:
+    void set(const char* name, const char* value) {
+        if (!saved_.count(name)) {
+            const char* old = std::getenv(name);
+            saved_[name] = old ? std::optional<std::string>(old) : std::nullopt;
+        }
+        if (value) ::setenv(name, value, 1);
+        else ::unsetenv(name);
+    }
+    ~ScopedEnv() {
+        for (const auto& [name, value] : saved_) {
+            if (value) ::setenv(name.c_str(), value->c_str(), 1);
+            else ::unsetenv(name.c_str());
+        }
+    }
+
+private:
+    std::map<std::string, std::optional<std::string>> saved_;
+};
+
+void clear_launcher_env(ScopedEnv& env) {
+    for (const char* name : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_STEP_TASKS_PER_NODE", "SLURM_NODEID"})
+        env.set(name, nullptr);
+}
+
+JobSize job(uint64_t accounts_mib, uint64_t transactions_mib, int ranks, bool root = false) {
+    return JobSize{accounts_mib * kMiB, transactions_mib * kMiB, ranks, root};
+}
+
+TEST(MemoryBudget, CgroupLimitValues) {
+    EXPECT_EQ(ledger::parse_cgroup_limit("max\n"), std::nullopt);
+    EXPECT_EQ(ledger::parse_cgroup_limit("1073741824\n"), std::optional<uint64_t>(1073741824));
+    EXPECT_EQ(ledger::parse_cgroup_limit("9223372036854771712\n"), std::nullopt);  // v1: no limit
+    EXPECT_EQ(ledger::parse_cgroup_limit(""), std::nullopt);
+    EXPECT_EQ(ledger::parse_cgroup_limit("12k"), std::nullopt);
+}
+
+TEST(MemoryBudget, MemAvailableInBytes) {
+    const std::string meminfo = "MemTotal:       24683620 kB\nMemFree:        22000000 kB\n"
+                                "MemAvailable:   23684568 kB\nBuffers:           1000 kB\n";
+    EXPECT_EQ(ledger::parse_mem_available(meminfo), std::optional<uint64_t>(uint64_t{23684568} * 1024));
+    EXPECT_EQ(ledger::parse_mem_available("MemTotal: 1 kB\n"), std::nullopt);
+    EXPECT_EQ(ledger::parse_mem_available("MemAvailable: lots\n"), std::nullopt);
+}
+
+using Files = std::vector<std::string>;
+
+TEST(MemoryBudget, CgroupV2FilesWithAncestors) {
+    const std::string mountinfo = "30 22 0:27 / /sys/fs/cgroup rw,nosuid shared:4 - cgroup2 cgroup2 rw,nsdelegate\n";
+    EXPECT_EQ(ledger::cgroup_limit_files("0::/\n", mountinfo), (Files{"/sys/fs/cgroup/memory.max"}));
+    EXPECT_EQ(ledger::cgroup_limit_files("0::/user.slice/job-7\n", mountinfo),
+              (Files{"/sys/fs/cgroup/user.slice/job-7/memory.max", "/sys/fs/cgroup/user.slice/memory.max",
+                     "/sys/fs/cgroup/memory.max"}));
+}
+
+TEST(MemoryBudget, CgroupV1AndHybridFiles) {
+    // The layout of the machine this was written on: v1 controllers plus an empty v2 hierarchy.
+    const std::string mountinfo =
+        "30 22 0:27 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+        "31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+        "34 30 0:31 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+        "40 30 0:37 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+    const std::string cgroup = "4:memory:/process_api/2fa3\n1:cpu:/\n0::/\n";
+    EXPECT_EQ(ledger::cgroup_limit_files(cgroup, mountinfo),
+              (Files{"/sys/fs/cgroup/memory/process_api/2fa3/memory.limit_in_bytes",
+                     "/sys/fs/cgroup/memory/process_api/memory.limit_in_bytes",
+                     "/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/unified/memory.max"}));
+    // Controllers listed together, as some distributions mount them.
+    const std::string joint = "34 30 0:31 / /sys/fs/cgroup/memory,cpu rw - cgroup cgroup rw,cpu,memory\n";
+    EXPECT_EQ(ledger::cgroup_limit_files("3:cpu,memory:/job\n", joint),
+              (Files{"/sys/fs/cgroup/memory,cpu/job/memory.limit_in_bytes", "/sys/fs/cgroup/memory,cpu/memory.limit_in_bytes"}));
+}
+
+TEST(MemoryBudget, ContainerSeesItsCgroupAsTheMountRoot) {
+    const std::string mountinfo = "34 30 0:31 /docker/abc /sys/fs/cgroup/memory ro - cgroup cgroup rw,memory\n";
+    EXPECT_EQ(ledger::cgroup_limit_files("5:memory:/docker/abc\n", mountinfo),
+              (Files{"/sys/fs/cgroup/memory/memory.limit_in_bytes"}));
+    EXPECT_TRUE(ledger::cgroup_limit_files("5:memory:/x\n", "").empty());  // nothing mounted: no files
+}
+
+TEST(MemoryBudget, RanksOnThisNodeFromTheLauncher) {
+    ScopedEnv env;
+    clear_launcher_env(env);
+    EXPECT_EQ(ledger::ranks_on_this_node(8), 8);  // unknown: all of them, the cautious answer
+    env.set("SLURM_STEP_TASKS_PER_NODE", "2(x3),1");
+    env.set("SLURM_NODEID", "2");
+    EXPECT_EQ(ledger::ranks_on_this_node(7), 2);
+    env.set("SLURM_NODEID", "3");
+    EXPECT_EQ(ledger::ranks_on_this_node(7), 1);
+    env.set("SLURM_NODEID", "9");  // past the list: unknown
+    EXPECT_EQ(ledger::ranks_on_this_node(7), 7);
+    env.set("MPI_LOCALNRANKS", "3");
+    EXPECT_EQ(ledger::ranks_on_this_node(7), 3);
+    env.set("OMPI_COMM_WORLD_LOCAL_SIZE", "4");
+    EXPECT_EQ(ledger::ranks_on_this_node(7), 4);
+    EXPECT_EQ(ledger::ranks_on_this_node(2), 2);  // never more than the job's ranks
+}
+
+// Peaks measured when the model was fitted (release build; resident: the run report's peak_rss_bytes;
+// address space: the smallest `prlimit --as` in 16 MiB steps that let the run finish). The estimate must
+// cover each, without being wildly above it.
+struct Measured {
+    uint64_t accounts_bytes, transactions_bytes;
+    int ranks;
+    bool root;
+    int rank;
+    uint64_t peak_bytes;
+};
+
+TEST(MemoryBudget, ResidentEstimateCoversTheMeasuredPeaks) {
+    const Measured measured[] = {
+        {208322, 11722934, 1, false, 0, 47849472},     {2083078, 140674364, 1, false, 0, 343900160},
+        {20828448, 4689091, 1, false, 0, 255254528},   {20860, 281348734, 1, false, 0, 636686336},
+        {20828448, 46891095, 1, false, 0, 341598208},  {208322, 11722934, 2, false, 1, 42602496},
+        {208322, 46891095, 2, false, 0, 104484864},    {20828448, 46891095, 2, false, 0, 287535104},
+        {20860, 281348734, 2, false, 1, 516608000},    {2083078, 140674364, 2, false, 1, 284045312},
+        {2083078, 140674364, 2, true, 0, 470151168},   {2083078, 140674364, 2, true, 1, 159678464},
+        {20860, 281348734, 2, true, 0, 888987648},     {20828448, 4689091, 2, true, 1, 64831488},
+    };
+    for (const Measured& m : measured) {
+        const JobSize j{m.accounts_bytes, m.transactions_bytes, m.ranks, m.root};
+        const uint64_t estimate = ledger::estimate_peak_memory(j, m.rank).resident_bytes;
+        SCOPED_TRACE(std::to_string(m.transactions_bytes) + " bytes of transactions, rank " + std::to_string(m.rank) +
+                     " of " + std::to_string(m.ranks) + (m.root ? " (root ingest)" : ""));
+        EXPECT_GE(estimate, m.peak_bytes);
+        if (!m.root || m.rank == 0) {
+            EXPECT_LE(estimate, m.peak_bytes * 5 / 4);
+        }
+    }
+}
+
+TEST(MemoryBudget, AddressSpaceEstimateCoversTheMeasuredNeeds) {
+    const Measured measured[] = {
+        {208322, 11722934, 1, false, 0, 244 * kMiB},  {208322, 46891095, 1, false, 0, 389 * kMiB},
+        {20860, 281348734, 1, false, 0, 1312 * kMiB}, {20860, 281348734, 2, false, 0, 1009 * kMiB},
+        {20860, 281348734, 2, true, 0, 1556 * kMiB},  {20828448, 4689091, 1, false, 0, 526 * kMiB},
+    };
+    for (const Measured& m : measured) {
+        const JobSize j{m.accounts_bytes, m.transactions_bytes, m.ranks, m.root};
+        const uint64_t estimate = ledger::estimate_peak_memory(j, m.rank).address_space_bytes;
+        SCOPED_TRACE(std::to_string(m.transactions_bytes) + " bytes of transactions at np " + std::to_string(m.ranks));
+        EXPECT_GE(estimate, m.peak_bytes);
+        EXPECT_LE(estimate, m.peak_bytes * 5 / 4);
+    }
+}
+
+TEST(MemoryBudget, EstimateShape) {
+    const auto resident = [](const JobSize& j, int rank) { return ledger::estimate_peak_memory(j, rank).resident_bytes; };
+    EXPECT_LT(resident(job(10, 1000, 4), 0), resident(job(10, 1000, 2), 0));   // parallel: shares shrink
+    EXPECT_LT(resident(job(10, 1000, 2), 0), resident(job(10, 2000, 2), 0));
+    EXPECT_GE(resident(job(10, 1000, 4, true), 0), resident(job(10, 1000, 1), 0));  // root: rank 0 holds all
+    EXPECT_LT(resident(job(10, 1000, 4, true), 1), resident(job(10, 1000, 4, true), 0));
+    EXPECT_GT(resident(job(100, 0, 1), 0), resident(job(0, 100, 1), 0));  // an account costs more per byte
+    // Address space: each parallel-ingest rank maps the whole transactions file.
+    EXPECT_GE(ledger::estimate_peak_memory(job(0, 1000, 8), 0).address_space_bytes, 1000 * kMiB);
+    EXPECT_GT(ledger::estimate_peak_memory(job(0, 100, 1), 0).address_space_bytes, resident(job(0, 100, 1), 0));
+}
+
+TEST(MemoryBudget, OverrideDecidesAlone) {
+    MemoryLimits limits;
+    limits.override_bytes = 0;  // off
+    limits.available_bytes = 1;
+    EXPECT_EQ(ledger::memory_shortfall(job(1, 10000, 1), 0, limits), "");
+    limits.override_bytes = 1 << 30;
+    EXPECT_EQ(ledger::memory_shortfall(job(1, 100, 1), 0, limits), "");  // about 275 MiB needed
+    limits.override_bytes = 100 * kMiB;
+    const std::string message = ledger::memory_shortfall(job(1, 100, 2), 1, limits);
+    EXPECT_EQ(message.rfind("not enough memory: this run (1 MiB of accounts, 100 MiB of transactions, 2 ranks) "
+                            "needs about ", 0), 0u) << message;
+    EXPECT_NE(message.find(" MiB on rank 1, 100 MiB available (LEDGER_MEMORY_LIMIT_BYTES); use more ranks or nodes"),
+              std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos);
+}
+
+TEST(MemoryBudget, AdviceFitsTheCase) {
+    MemoryLimits limits;
+    limits.override_bytes = 200 * kMiB;
+    const std::string root = ledger::memory_shortfall(job(1, 100, 4, true), 0, limits);
+    EXPECT_NE(root.find("--ingest root)"), std::string::npos) << root;
+    EXPECT_NE(root.find("use --ingest parallel with more ranks or nodes"), std::string::npos) << root;
+    EXPECT_EQ(ledger::memory_shortfall(job(1, 100, 4, true), 1, limits), "");  // the other ranks fit
+    const std::string accounts = ledger::memory_shortfall(job(50, 10, 16), 3, limits);
+    EXPECT_NE(accounts.find("the accounts table alone needs about 574 MiB on every rank"), std::string::npos) << accounts;
+}
+
+TEST(MemoryBudget, NodeLimitsAreSharedByTheRanksOnTheNode) {
+    MemoryLimits limits;
+    limits.available_bytes = 1000 * kMiB;
+    const JobSize j = job(0, 170, 4);  // about 24 + 3.6 x 42.5 = 177 MiB per rank
+    limits.ranks_on_node = 4;
+    EXPECT_EQ(ledger::memory_shortfall(j, 0, limits), "");
+    limits.available_bytes = 600 * kMiB;  // 150 MiB each
+    const std::string message = ledger::memory_shortfall(j, 0, limits);
+    EXPECT_NE(message.find("150 MiB available (MemAvailable shared by 4 ranks on this node)"), std::string::npos) << message;
+    limits.ranks_on_node = 2;  // the other two ranks are elsewhere
+    EXPECT_EQ(ledger::memory_shortfall(j, 0, limits), "");
+    // Root ingest: rank 0 needs far more than the others, and gets the larger part.
+    limits.ranks_on_node = 4;
+    limits.available_bytes = 1200 * kMiB;
+    EXPECT_EQ(ledger::memory_shortfall(job(0, 170, 4, true), 0, limits), "");  // 568 + 3 x 173 MiB
+    EXPECT_EQ(ledger::memory_shortfall(job(0, 170, 4, true), 2, limits), "");
+}
+
+TEST(MemoryBudget, TighterLimitIsNamed) {
+    MemoryLimits limits;
+    limits.available_bytes = 10000 * kMiB;
+    limits.cgroup_bytes = 100 * kMiB;
+    const std::string message = ledger::memory_shortfall(job(0, 100, 1), 0, limits);
+    EXPECT_NE(message.find("100 MiB available (cgroup memory limit)"), std::string::npos) << message;
+    limits.cgroup_bytes = 20000 * kMiB;
+    limits.available_bytes = 100 * kMiB;
+    EXPECT_NE(ledger::memory_shortfall(job(0, 100, 1), 0, limits).find("(MemAvailable)"), std::string::npos);
+}
+
+TEST(MemoryBudget, AddressSpaceLimitAgainstTheAddressSpaceEstimate) {
+    MemoryLimits limits;
+    limits.available_bytes = 10000 * kMiB;
+    const JobSize j = job(0, 100, 1);
+    const ledger::MemoryEstimate need = ledger::estimate_peak_memory(j, 0);
+    limits.address_space_bytes = need.address_space_bytes;
+    EXPECT_EQ(ledger::memory_shortfall(j, 0, limits), "");
+    limits.address_space_bytes = need.address_space_bytes - 1;
+    const std::string message = ledger::memory_shortfall(j, 0, limits);
+    EXPECT_NE(message.find("of address space on rank 0"), std::string::npos) << message;
+    EXPECT_NE(message.find("allowed (RLIMIT_AS, ulimit -v); raise ulimit -v or use more ranks or nodes"), std::string::npos)
+        << message;
+}
+
+TEST(MemoryBudget, CheckThrowsAnIoErrorWithTheMessage) {
+    ScopedEnv env;
+    env.set("LEDGER_MEMORY_LIMIT_BYTES", "1048576");
+    try {
+        ledger::check_memory_budget(job(0, 100, 1), 0);
+        FAIL() << "a run needing hundreds of MiB passed a 1 MiB budget";
+    } catch (const ledger::LedgerError& e) {
+        EXPECT_EQ(e.code(), ledger::ExitCode::io);
+        EXPECT_NE(std::string(e.what()).find("1 MiB available (LEDGER_MEMORY_LIMIT_BYTES)"), std::string::npos) << e.what();
+    }
+    env.set("LEDGER_MEMORY_LIMIT_BYTES", "0");
+    EXPECT_NO_THROW(ledger::check_memory_budget(job(0, 100000, 1), 0));
+    env.set("LEDGER_MEMORY_LIMIT_BYTES", "2G");
+    try {
+        ledger::check_memory_budget(job(0, 1, 1), 0);
+        FAIL() << "a malformed LEDGER_MEMORY_LIMIT_BYTES was accepted";
+    } catch (const ledger::LedgerError& e) {
+        EXPECT_EQ(e.code(), ledger::ExitCode::usage);
+    }
+}
+
+TEST(MemoryBudget, SystemLimitsAreReadable) {
+    // On any Linux machine: the check runs without an override and finds MemAvailable.
+    ScopedEnv env;
+    env.set("LEDGER_MEMORY_LIMIT_BYTES", nullptr);
+    const MemoryLimits limits = ledger::read_memory_limits(1);
+    EXPECT_FALSE(limits.override_bytes.has_value());
+    ASSERT_TRUE(limits.available_bytes.has_value());
+    EXPECT_GT(*limits.available_bytes, 0u);
+}
+
+TEST(MemoryBudget, JobSizeFromTheFiles) {
+    char dir_template[] = "/tmp/ledger-memory-budget.XXXXXX";
+    ASSERT_NE(::mkdtemp(dir_template), nullptr);
+    const std::string dir = dir_template;
+    std::ofstream(dir + "/a.csv") << std::string(100, 'a');
+    std::ofstream(dir + "/t1.csv") << std::string(1000, 't');
+    std::ofstream(dir + "/t2.csv") << std::string(24, 't');
+    const JobSize j = ledger::job_size(dir + "/a.csv", {dir + "/t1.csv", dir + "/t2.csv", dir + "/missing.csv", dir}, 3, true);
+    EXPECT_EQ(j.accounts_bytes, 100u);
+    EXPECT_EQ(j.transactions_bytes, 1024u);  // a missing file or a directory counts 0
+    EXPECT_EQ(j.ranks, 3);
+    EXPECT_TRUE(j.root_ingest);
+    for (const char* name : {"/a.csv", "/t1.csv", "/t2.csv"}) std::remove((dir + name).c_str());
+    ::rmdir(dir.c_str());
+}
+
+}  // namespace
