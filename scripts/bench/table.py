@@ -7,6 +7,7 @@ import json
 import statistics
 import sys
 
+TIMER_RESOLUTION_SECONDS = 0.01
 STAGES = ["read_parse", "sort", "partition", "exchange", "replay", "gather", "write"]
 
 
@@ -21,14 +22,15 @@ def main(path):
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     for r in rows:
-        wall = statistics.median(r["runs"])
+        # /usr/bin/time counts in hundredths: a tiny smoke run can read 0.00, which is "under 0.01".
+        wall = max(statistics.median(r["runs"]), TIMER_RESOLUTION_SECONDS)
         report = r.get("report") or {}
         ranks = report.get("ranks", [])
         rss = [k["peak_rss_bytes"] / 2**20 for k in ranks] or ([r["peak_rss_kb"] / 1024] if r.get("peak_rss_kb") else [])
         wire = [(k["bytes_sent"] + k["bytes_received"]) / 2**20 for k in ranks]
         stages = report.get("stages_seconds", {})
         cells = [r["workload"], r["row"], fmt(wall), fmt(r["transfers"] / wall / 1e6), fmt(r["bytes"] / wall / 1e6, 0),
-                 fmt(wall / r["wc_seconds"], 1) if r.get("wc_seconds") else "-",
+                 fmt(wall / max(r["wc_seconds"], TIMER_RESOLUTION_SECONDS), 1) if "wc_seconds" in r else "-",
                  fmt(max(rss), 0) if rss else "-", fmt(sum(rss), 0) if rss else "-",
                  fmt(max(wire), 1) if wire else "-"] + [fmt(stages.get(s)) if stages else "-" for s in STAGES]
         print(" | ".join(cells))
