@@ -53,6 +53,10 @@ struct HeaderMap {
 HeaderMap resolve_header(const CsvRow& header, std::span<const std::string_view> required,
                          std::string_view file_name);
 
+// Why a data row cannot be read against its header (malformed, or more or fewer fields than the header),
+// or "" when its shape is fine.
+std::string row_shape_problem(const CsvRow& row, const HeaderMap& header);
+
 // Appends `value` as one CSV field, quoted only where RFC 4180 needs it (comma, quote, CR or LF, or
 // leading/trailing space which a tolerant reader would otherwise trim).
 void append_csv_field(std::string& out, std::string_view value);

@@ -58,7 +58,7 @@ void parse_share(const Options& options, RootState& inputs, Share& share, int ra
             const std::string_view text = inputs.transaction_files.back().text();
             size_t data_start = 0;
             uint64_t data_line = 0;
-            inputs.headers.push_back(read_transfer_header({text, options.transactions[f], f, 1, 0}, &data_start, &data_line));
+            inputs.headers.push_back(read_transfer_header({text, options.transactions[f], f, 1, 0, UINT64_MAX, {}}, &data_start, &data_line));
             share.files[f].cuts = propose_cuts(text, data_start, ranks);
         } catch (const LedgerError& e) {
             share.file_failure = LedgerError(e.code(), e.what(), (uint64_t{f + 1} << 48));

@@ -74,10 +74,8 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
     std::string error;
     while (reader.next(row)) {
         auto reject = [&](std::string_view why) { bad.add(0, file_name, row.line, why, row.raw); };
-        if (!row.error.empty()) { reject(row.error); continue; }
-        if (row.fields.size() != header.field_count) {
-            reject("expected " + std::to_string(header.field_count) + " fields, found " +
-                   std::to_string(row.fields.size()));
+        if (const std::string problem = row_shape_problem(row, header); !problem.empty()) {
+            reject(problem);
             continue;
         }
         const std::string_view id = row.fields[id_col], country = row.fields[country_col];

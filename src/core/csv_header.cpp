@@ -26,4 +26,11 @@ HeaderMap resolve_header(const CsvRow& header, std::span<const std::string_view>
     return map;
 }
 
+std::string row_shape_problem(const CsvRow& row, const HeaderMap& header) {
+    if (!row.error.empty()) return row.error;
+    if (row.fields.size() != header.field_count)
+        return "expected " + std::to_string(header.field_count) + " fields, found " + std::to_string(row.fields.size());
+    return "";
+}
+
 }  // namespace ledger

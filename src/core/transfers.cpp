@@ -37,10 +37,8 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
             read.first_row_line = row.line;
         }
         auto reject = [&](std::string_view why) { bad.add(bad_file_index, part.file_name, row.line, why, row.raw); };
-        if (!row.error.empty()) { reject(row.error); continue; }
-        if (row.fields.size() != header.field_count) {
-            reject("expected " + std::to_string(header.field_count) + " fields, found " +
-                   std::to_string(row.fields.size()));
+        if (const std::string problem = row_shape_problem(row, header); !problem.empty()) {
+            reject(problem);
             continue;
         }
         const std::string_view from_id = row.fields[from_col], to_id = row.fields[to_col];
