@@ -7,9 +7,14 @@
 #      one per rank), told that more ranks will not help;
 #   2. the advice is true: a per-rank budget that np 1 exceeds fits at np 2 with the parallel ingest, while
 #      --ingest root still needs everything on rank 0 and is told to use --ingest parallel;
-#   3. a real limit the kernel enforces (RLIMIT_AS via prlimit): refused when too low, and the same input
-#      runs to the same balances under a limit that fits;
-#   4. LEDGER_MEMORY_LIMIT_BYTES=0 turns the check off.
+#   3. a real limit the kernel enforces (RLIMIT_AS via prlimit on the rank): refused when too low, and the
+#      same input runs to the same balances under a limit that fits. The limit is set on the rank, not on
+#      mpirun: under ulimit -v of about 200 MiB, Open MPI's own start-up fails at np 2 and mpirun hangs
+#      (measured; nothing ledger can catch), so every run here is also bounded by `timeout`;
+#   4. LEDGER_MEMORY_LIMIT_BYTES=0 turns the check off;
+#   5. the model still matches the job: the estimate covers the peak the run report measures (a budget of
+#      that peak minus one byte is refused) without being far above it (1.5 x the peak fits), at np 1
+#      and np 2. A change to the job's memory use that outgrows the fitted constants fails here.
 # The input is 250,000 transfers (about 11 MiB): per the model in src/app/memory_budget.cpp it needs
 # about 53 MiB resident at np 1, 47 MiB per rank at np 2 (parallel), 62 MiB on rank 0 with --ingest root,
 # and about 275 MiB of address space at np 1 (measured: 244 MiB).
@@ -19,6 +24,7 @@ cd "$WORK"
 "$LEDGER_GEN" --out-dir in --accounts 10000 --countries 50 --transactions 250000 --seed 5 >/dev/null
 IN=(--accounts in/accounts.csv --transactions in/transactions.csv)
 MiB=1048576
+RANK_WRAP=()  # runs between mpirun and the ledger binary, on each rank
 
 ledger_np 1 "${IN[@]}" --output expected.csv --log-level error || fail "the input does not run without a limit"
 
@@ -32,8 +38,8 @@ expect_refused() {
   printf 'yesterday\n' >out.csv
   rm -f report.json
   local got=0
-  "${prefix[@]}" "$MPIEXEC" -np "$n" "$LEDGER_BIN" "${IN[@]}" --output out.csv --report report.json "$@" \
-    >stdout.txt 2>stderr.txt || got=$?
+  "${prefix[@]}" timeout -k 10 120 "$MPIEXEC" -np "$n" "${RANK_WRAP[@]}" "$LEDGER_BIN" "${IN[@]}" --output out.csv \
+    --report report.json "$@" >stdout.txt 2>stderr.txt || got=$?
   [ "$got" -eq 4 ] && pass || fail "$name: exit $got, expected 4"
   [ "$(wc -l <stderr.txt)" -eq 1 ] && pass || { fail "$name: $(wc -l <stderr.txt) lines on stderr, expected 1"; cat stderr.txt >&2; }
   grep -qE -- "^ledger: error: not enough memory: $pattern" stderr.txt && pass ||
@@ -55,7 +61,8 @@ expect_fits() {
   while [ "$1" != "--" ]; do prefix+=("$1"); shift; done
   shift
   rm -f out.csv
-  if "${prefix[@]}" "$MPIEXEC" -np "$n" "$LEDGER_BIN" "${IN[@]}" --output out.csv --log-level error "$@" 2>stderr.txt; then
+  if "${prefix[@]}" timeout -k 10 120 "$MPIEXEC" -np "$n" "${RANK_WRAP[@]}" "$LEDGER_BIN" "${IN[@]}" --output out.csv \
+    --log-level error "$@" 2>stderr.txt; then
     pass
     expect_same_file expected.csv out.csv "$name balances"
   else
@@ -77,11 +84,27 @@ expect_fits "50 MiB at np 2 (parallel)" 2 env LEDGER_MEMORY_LIMIT_BYTES=$((50 * 
 expect_refused "50 MiB at np 2 (root)" 2 "this run .*--ingest root\) needs about 6[0-9] MiB on rank 0, .*; use --ingest parallel with more ranks or nodes$" \
   env LEDGER_MEMORY_LIMIT_BYTES=$((50 * MiB)) -- --ingest root
 
-# 3. A limit the kernel enforces: the address space (ulimit -v). mpirun runs under it too.
-expect_refused "RLIMIT_AS 200 MiB" 1 "this run .* needs about [0-9]+ MiB of address space on rank 0, 200 MiB allowed \(RLIMIT_AS, ulimit -v\); raise ulimit -v or use more ranks or nodes$" \
-  env -u LEDGER_MEMORY_LIMIT_BYTES prlimit --as=$((200 * MiB)) --
-expect_fits "RLIMIT_AS 400 MiB" 1 env -u LEDGER_MEMORY_LIMIT_BYTES prlimit --as=$((400 * MiB)) --
+# 3. A limit the kernel enforces: the address space (ulimit -v) of each rank.
+RANK_WRAP=(prlimit --as=$((200 * MiB)))
+for n in 1 2; do
+  expect_refused "RLIMIT_AS 200 MiB, np $n" "$n" "this run .* needs about [0-9]+ MiB of address space on rank 0, 200 MiB allowed \(RLIMIT_AS, ulimit -v\); raise ulimit -v or use more ranks or nodes$" \
+    env -u LEDGER_MEMORY_LIMIT_BYTES -- --ingest parallel
+done
+RANK_WRAP=(prlimit --as=$((400 * MiB)))
+expect_fits "RLIMIT_AS 400 MiB" 1 env -u LEDGER_MEMORY_LIMIT_BYTES --
+RANK_WRAP=()
 
 # 4. Off.
 expect_fits "check turned off" 1 env LEDGER_MEMORY_LIMIT_BYTES=0 --
+
+# 5. The estimate against the measured peak.
+for n in 1 2; do
+  rm -f peak.json
+  ledger_np "$n" "${IN[@]}" --output out.csv --report peak.json --ingest parallel --log-level error ||
+    fail "np $n: the run for the peak failed"
+  peak=$(python3 -c "import json; print(max(r['peak_rss_bytes'] for r in json.load(open('peak.json'))['ranks']))")
+  expect_refused "budget of the measured peak minus one byte, np $n" "$n" ".* MiB on rank 0, [0-9]+ MiB available \(LEDGER_MEMORY_LIMIT_BYTES\)" \
+    env LEDGER_MEMORY_LIMIT_BYTES=$((peak - 1)) -- --ingest parallel
+  expect_fits "budget of 1.5 x the measured peak, np $n" "$n" env LEDGER_MEMORY_LIMIT_BYTES=$((peak * 3 / 2)) -- --ingest parallel
+done
 finish
