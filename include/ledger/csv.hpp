@@ -35,6 +35,15 @@ public:
 
     // Byte position (relative to the text) just after the last row returned.
     size_t consumed() const { return pos_; }
+    // Line number of the byte at consumed().
+    uint64_t line() const { return line_; }
+
+    // Continues at text[pos], which is on line `line`: a caller that read some rows another way (the fast
+    // path of the transactions reader) hands the position back.
+    void seek(size_t pos, uint64_t line) {
+        pos_ = pos;
+        line_ = line;
+    }
 
 private:
     void finish_row(CsvRow& row, size_t start, size_t end);

@@ -23,6 +23,9 @@ std::optional<Instant> parse_instant(std::string_view text, std::string* error);
 // Days since 1970-01-01 of a proleptic Gregorian civil date (exact, no time zone database involved).
 int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
 
+// Days in `month` (1-12) of `year` in the proleptic Gregorian calendar.
+int days_in_month(int year, int month);
+
 // `YYYY-MM-DDTHH:MM:SS.fffffffffZ`, used for messages and reports.
 std::string format_instant(const Instant& instant);
 

@@ -30,6 +30,8 @@ struct TransferText {
     uint64_t stop_at = UINT64_MAX;  // rows starting at or after this file offset belong to the next part
     // Called now and then with the bytes of this part read so far (for a progress display).
     std::function<void(uint64_t)> on_progress;
+    // false reads every row with the general CSV reader; tests compare that with the fast path.
+    bool fast_rows = true;
 };
 
 // Where the rows of a part were found: a part's first row must be where the previous part stopped.
@@ -56,6 +58,8 @@ int read_transfer_file(const TransferText& file, const AccountTable& accounts, B
 
 // The static part of the spec's checks, in its order; insufficient_funds is left to replay.
 Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTable& accounts);
+// The same with the accounts' countries already looked up (ignored for an unknown account).
+Reason static_reason(uint32_t from, uint32_t to, int128 amount, uint32_t from_country, uint32_t to_country);
 
 // Rescales every amount to `scale`. Throws PositionedError(bad_input) at the first amount that does
 // not fit in 128 bits at that scale.

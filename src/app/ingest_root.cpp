@@ -25,7 +25,7 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
         for (const InputFile& file : root.transaction_files) total_bytes += file.size();
         progress.start("read", ProgressUnit::bytes, total_bytes);
         for (uint32_t f = 0; f < options.transactions.size(); ++f) {
-            TransferText text{root.transaction_files[f].text(), options.transactions[f], f, 1, 0, UINT64_MAX, {}};
+            TransferText text{root.transaction_files[f].text(), options.transactions[f], f, 1, 0, UINT64_MAX, {}, true};
             text.on_progress = [&](uint64_t done) { progress.update(done_before + done); };
             HeaderMap header;
             scale = std::max(scale, read_transfer_file(text, root.accounts, root.bad, transfers, &header));

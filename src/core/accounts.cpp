@@ -27,8 +27,7 @@ std::optional<uint64_t> canonical_number(std::string_view id) {
 }
 
 void AccountTable::build_number_index() {
-    constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
-    index_by_number.clear();
+    slot_by_number.clear();
     if (ids.empty()) return;
     uint64_t low = UINT64_MAX, high = 0;
     for (const std::string& id : ids) {
@@ -40,17 +39,16 @@ void AccountTable::build_number_index() {
     // Dense enough that the table costs at most a few words per account.
     if (high - low >= 4 * uint64_t(ids.size()) + 1024) return;
     number_base = low;
-    index_by_number.assign(high - low + 1, kNoIndex);
-    for (uint32_t i = 0; i < ids.size(); ++i) index_by_number[*canonical_number(ids[i]) - low] = i;
+    slot_by_number.assign(high - low + 1, Slot{0xFFFFFFFFu, 0});
+    for (uint32_t i = 0; i < ids.size(); ++i) slot_by_number[*canonical_number(ids[i]) - low] = Slot{i, country[i]};
 }
 
 std::optional<uint32_t> AccountTable::find(std::string_view id) const {
-    if (!index_by_number.empty()) {
+    if (!slot_by_number.empty()) {
         const auto number = canonical_number(id);
-        if (!number || *number < number_base || *number - number_base >= index_by_number.size()) return std::nullopt;
-        const uint32_t index = index_by_number[*number - number_base];
-        if (index == 0xFFFFFFFFu) return std::nullopt;
-        return index;
+        const Slot* slot = number ? slot_address(*number) : nullptr;
+        if (!slot || slot->index == 0xFFFFFFFFu) return std::nullopt;
+        return slot->index;
     }
     auto it = by_id.find(id);
     if (it == by_id.end()) return std::nullopt;

@@ -18,19 +18,18 @@ bool read_digits(std::string_view text, size_t at, size_t count, int* out) {
     return true;
 }
 
-bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
-
-int days_in_month(int year, int month) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return month == 2 && is_leap(year) ? 29 : kDays[month - 1];
-}
-
 std::optional<Instant> fail(std::string* error, const char* why) {
     *error = why;
     return std::nullopt;
 }
 
 }  // namespace
+
+int days_in_month(int year, int month) {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : kDays[month - 1];
+}
 
 int64_t days_from_civil(int64_t year, unsigned month, unsigned day) {
     // Shift the year to start in March so that the leap day is the last day of the "year".

@@ -3,15 +3,21 @@
 #include <algorithm>
 
 #include "ledger/errors.hpp"
+#include "ledger/fast_row.hpp"
 
 namespace ledger {
 
-Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTable& accounts) {
+Reason static_reason(uint32_t from, uint32_t to, int128 amount, uint32_t from_country, uint32_t to_country) {
     if (from == kUnknownAccount || to == kUnknownAccount) return Reason::unknown_account;
     if (amount <= 0) return Reason::invalid_amount;
     if (from == to) return Reason::same_account;
-    if (accounts.country[from] != accounts.country[to]) return Reason::cross_country;
+    if (from_country != to_country) return Reason::cross_country;
     return Reason::none;
+}
+
+Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTable& accounts) {
+    if (from == kUnknownAccount || to == kUnknownAccount) return Reason::unknown_account;
+    return static_reason(from, to, amount, accounts.country[from], accounts.country[to]);
 }
 
 RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
@@ -25,17 +31,39 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
     // while each doubling would copy every record into freshly faulted pages.
     const uint64_t part_bytes = std::min<uint64_t>(part.text.size(), part.stop_at - std::min(part.stop_at, part.base_offset));
     out.reserve(out.size() + size_t(part_bytes / 16) + 1);
+    FastRowReader fast(header, accounts, out);
     CsvReader reader(part.text, part.first_line, part.base_offset);
     CsvRow row;
-    while (reader.next(row)) {
+    size_t pos = reader.consumed();  // past a BOM, if any
+    uint64_t line = part.first_line;
+    auto note_row = [&](uint64_t offset, uint64_t row_line) {
+        if (read.first_row_offset == UINT64_MAX) {
+            read.first_row_offset = offset;
+            read.first_row_line = row_line;
+        }
+        if (part.on_progress && (out.size() & 0xFFFF) == 0) part.on_progress(pos);
+    };
+    for (;;) {
+        // The fast path: a row it accepts is one line and never the start of the part's successor.
+        const uint64_t offset = part.base_offset + pos;
+        if (part.fast_rows && offset < part.stop_at && pos < part.text.size()) {
+            if (const size_t after = fast.append(part.text, pos, make_position(part.file_index, offset))) {
+                if (out.back().amount_scale > read.max_scale) read.max_scale = out.back().amount_scale;
+                note_row(offset, line);
+                pos = after;
+                ++line;
+                continue;
+            }
+        }
+        reader.seek(pos, line);
+        if (!reader.next(row)) break;
         if (row.offset >= part.stop_at) {
             read.next_row_offset = row.offset;
             break;
         }
-        if (read.first_row_offset == UINT64_MAX) {
-            read.first_row_offset = row.offset;
-            read.first_row_line = row.line;
-        }
+        pos = reader.consumed();
+        line = reader.line();
+        note_row(row.offset, row.line);
         auto reject = [&](std::string_view why) { bad.add(bad_file_index, part.file_name, row.line, why, row.raw); };
         if (const std::string problem = row_shape_problem(row, header); !problem.empty()) {
             reject(problem);
@@ -60,8 +88,8 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
         t.reason = static_reason(t.from, t.to, t.amount, accounts);
         out.push_back(t);
         if (amount->scale > read.max_scale) read.max_scale = amount->scale;
-        if (part.on_progress && (out.size() & 0xFFFF) == 0) part.on_progress(reader.consumed());
     }
+    fast.finish();
     if (part.on_progress) part.on_progress(reader.consumed());
     return read;
 }

@@ -1,0 +1,176 @@
+#include "ledger/fast_row.hpp"
+
+#include <cstring>
+
+#include "ledger/decimal.hpp"
+#include "ledger/instant.hpp"
+#include "ledger/transfers.hpp"
+
+namespace ledger {
+namespace {
+
+constexpr size_t kFields = 4;
+// Longer rows are left to the general reader, which also owns the kMaxRowBytes limit.
+constexpr size_t kMaxFastRowBytes = 512;
+
+// Bytes that need the general reader's rules when they appear in a row: quoting, CR handling and the
+// NUL check. Spaces and tabs are fine inside a field but not at its ends, where the reader trims them.
+constexpr bool needs_general_reader(unsigned char c) { return c == '"' || c == '\r' || c == '\0'; }
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+inline bool two_digits(const char* p, int* out) {
+    const unsigned a = unsigned(p[0] - '0'), b = unsigned(p[1] - '0');
+    if (a > 9 || b > 9) return false;
+    *out = int(a * 10 + b);
+    return true;
+}
+
+// A plain non-negative decimal with at most 18 digits in all, so that it fits in 64 bits.
+bool read_plain_amount(std::string_view field, Transfer& t) {
+    if (field.empty() || field.size() > 19) return false;
+    uint64_t units = 0;
+    int digits = 0, scale = -1;
+    for (const char c : field) {
+        if (c == '.') {
+            if (scale >= 0 || digits == 0) return false;
+            scale = 0;
+            continue;
+        }
+        const unsigned d = unsigned(c - '0');
+        if (d > 9) return false;
+        units = units * 10 + d;
+        ++digits;
+        if (scale >= 0) ++scale;
+    }
+    if (digits > 18 || scale == 0) return false;
+    t.amount = int128(units);
+    t.amount_scale = uint8_t(scale < 0 ? 0 : scale);
+    return true;
+}
+
+// A canonical integer id ("0", "42"; not "042" or "+4"): the only ids the slot table can hold.
+// Returns false for any other text, which is then no account's id.
+bool read_canonical_number(std::string_view id, uint64_t* out) {
+    if (id.size() > 18 || (id[0] == '0' && id.size() > 1)) return false;
+    uint64_t value = 0;
+    for (const char c : id) {
+        const unsigned d = unsigned(c - '0');
+        if (d > 9) return false;
+        value = value * 10 + d;
+    }
+    *out = value;
+    return true;
+}
+
+}  // namespace
+
+FastRowReader::FastRowReader(const HeaderMap& header, const AccountTable& accounts, std::vector<Transfer>& out)
+    : date_field_(header.column[0]),
+      from_field_(header.column[1]),
+      amount_field_(header.column[2]),
+      to_field_(header.column[3]),
+      usable_(header.field_count == kFields),
+      accounts_(accounts),
+      out_(out) {}
+
+// YYYY-MM-DDTHH:MM:SS with an optional Z: the layout the general parser reads the same way.
+bool FastRowReader::read_date(std::string_view field, Transfer& t) {
+    if (field.size() != 19 && !(field.size() == 20 && field[19] == 'Z')) return false;
+    const char* p = field.data();
+    if (p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
+    if (std::memcmp(p, day_text_, sizeof day_text_) != 0) {
+        int y1, y2, month, day;
+        if (!two_digits(p, &y1) || !two_digits(p + 2, &y2) || p[4] != '-' || !two_digits(p + 5, &month) ||
+            p[7] != '-' || !two_digits(p + 8, &day))
+            return false;
+        const int year = y1 * 100 + y2;
+        if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return false;
+        std::memcpy(day_text_, p, sizeof day_text_);
+        day_seconds_ = days_from_civil(year, unsigned(month), unsigned(day)) * 86400;
+    }
+    int hour, minute, second;
+    if (!two_digits(p + 11, &hour) || !two_digits(p + 14, &minute) || !two_digits(p + 17, &second)) return false;
+    if (hour > 23 || minute > 59 || second > 59) return false;
+    t.seconds = day_seconds_ + hour * 3600 + minute * 60 + second;
+    t.nanos = 0;
+    return true;
+}
+
+size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t position) {
+    if (!usable_) return 0;
+    std::string_view fields[kFields];
+    size_t field = 0, start = pos;
+    const size_t limit = std::min(text.size(), pos + kMaxFastRowBytes);
+    size_t i = pos;
+    for (;; ++i) {
+        if (i == limit) return 0;  // no line feed in reach: a long row or the last row of the text
+        const char c = text[i];
+        if (c == ',' || c == '\n') {
+            if (field == kFields || i == start) return 0;  // too many fields, or an empty one
+            if (is_blank(text[start]) || is_blank(text[i - 1])) return 0;
+            fields[field++] = text.substr(start, i - start);
+            start = i + 1;
+            if (c == '\n') break;
+        } else if (needs_general_reader(static_cast<unsigned char>(c))) {
+            return 0;
+        }
+    }
+    if (field != kFields) return 0;
+
+    const std::string_view from_id = fields[from_field_], to_id = fields[to_field_];
+    if (from_id.size() > kMaxIdBytes || to_id.size() > kMaxIdBytes) return 0;
+    // A date or amount in another form goes to the general parser of that field alone; a value it rejects
+    // sends the whole row the general way, which words the error.
+    Transfer t{};
+    if (!read_date(fields[date_field_], t)) {
+        const auto instant = parse_instant(fields[date_field_], &error_);
+        if (!instant) return 0;
+        t.seconds = instant->seconds;
+        t.nanos = instant->nanos;
+    }
+    if (!read_plain_amount(fields[amount_field_], t)) {
+        const auto amount = parse_decimal(fields[amount_field_], &error_);
+        if (!amount) return 0;
+        t.amount = amount->units;
+        t.amount_scale = uint8_t(amount->scale);
+    }
+    t.position = position;
+    if (accounts_.slot_by_number.empty()) {
+        t.from = accounts_.find(from_id).value_or(kUnknownAccount);
+        t.to = accounts_.find(to_id).value_or(kUnknownAccount);
+        t.reason = static_reason(t.from, t.to, t.amount, accounts_);
+        out_.push_back(t);
+        return i + 1;
+    }
+    uint64_t number;
+    const AccountTable::Slot* from = read_canonical_number(from_id, &number) ? accounts_.slot_address(number) : nullptr;
+    const AccountTable::Slot* to = read_canonical_number(to_id, &number) ? accounts_.slot_address(number) : nullptr;
+    __builtin_prefetch(from);
+    __builtin_prefetch(to);
+    if (pending_count_ == kWindow) {
+        resolve(pending_[pending_head_]);
+        pending_head_ = (pending_head_ + 1) % kWindow;
+        --pending_count_;
+    }
+    out_.push_back(t);
+    pending_[(pending_head_ + pending_count_) % kWindow] = Pending{out_.size() - 1, from, to};
+    ++pending_count_;
+    return i + 1;
+}
+
+void FastRowReader::resolve(const Pending& ids) {
+    Transfer& t = out_[ids.record];
+    t.from = ids.from ? ids.from->index : kUnknownAccount;
+    t.to = ids.to ? ids.to->index : kUnknownAccount;
+    // A gap in the table holds kUnknownAccount, so only an out-of-range id needs the test here.
+    t.reason = static_reason(t.from, t.to, t.amount, ids.from ? ids.from->country : 0, ids.to ? ids.to->country : 0);
+}
+
+void FastRowReader::finish() {
+    for (; pending_count_ > 0; --pending_count_) {
+        resolve(pending_[pending_head_]);
+        pending_head_ = (pending_head_ + 1) % kWindow;
+    }
+}
+
+}  // namespace ledger
