@@ -146,16 +146,30 @@ void fail_on_first_problem(const Options& options, const Share& share) {
     if (share.file_failure) throw *share.file_failure;
 }
 
-// Records grouped by destination rank, each group still in replay order.
-std::vector<Transfer> group_by_owner(const std::vector<Transfer>& sorted, const std::vector<int>& owner,
-                                     const AccountTable& accounts, std::vector<uint64_t>& counts) {
-    counts.assign(counts.size(), 0);
-    for (const Transfer& t : sorted) ++counts[size_t(owner[accounts.country[t.from]])];
-    std::vector<uint64_t> next(counts.size(), 0);
-    for (size_t r = 1; r < counts.size(); ++r) next[r] = next[r - 1] + counts[r - 1];
-    std::vector<Transfer> grouped(sorted.size());
-    for (const Transfer& t : sorted) grouped[next[size_t(owner[accounts.country[t.from]])]++] = t;
-    return grouped;
+// Moves each record into its destination rank's group, in place (cycle by cycle, as an American flag sort
+// does), and returns the group sizes. In place because a grouped copy would cost as much fresh memory as
+// the records themselves, and first-touch page faults are a large part of the ingest's time.
+std::vector<uint64_t> group_in_place(std::vector<Transfer>& records, const std::vector<int>& owner,
+                                     const AccountTable& accounts, int ranks) {
+    const auto owner_of = [&](const Transfer& t) { return size_t(owner[accounts.country[t.from]]); };
+    std::vector<uint64_t> counts(size_t(ranks), 0);
+    for (const Transfer& t : records) ++counts[owner_of(t)];
+    std::vector<size_t> next(size_t(ranks), 0), end(size_t(ranks), 0);
+    for (size_t r = 0; r < next.size(); ++r) {
+        next[r] = r == 0 ? 0 : end[r - 1];
+        end[r] = next[r] + size_t(counts[r]);
+    }
+    for (size_t r = 0; r < next.size(); ++r) {
+        while (next[r] < end[r]) {
+            const size_t home = owner_of(records[next[r]]);
+            if (home == r) {
+                ++next[r];
+            } else {
+                std::swap(records[next[r]], records[next[home]++]);
+            }
+        }
+    }
+    return counts;
 }
 
 // The received runs (one per source rank, each sorted) merged pairwise into one sorted sequence.
@@ -217,32 +231,33 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         inputs.opening = rescale_opening(inputs.accounts, scale, options.accounts);
         rescale_transfers(share.transfers, scale);
     });
-    {
-        StageTimer timer(times, Stage::sort);
-        split_static_rejections(share.transfers, work.static_rejections, work.static_totals);
-        sort_for_replay(share.transfers);
-    }
-    std::vector<uint64_t> counts(static_cast<size_t>(ranks));
-    std::vector<Transfer> grouped;
+    // Countries are assigned before sorting, so that each destination's group is sorted on its own and
+    // the groups go out of the rank's own record vector without a copy.
+    std::vector<uint64_t> counts;
     std::vector<int> owner;
     {
         StageTimer timer(times, Stage::partition);
+        split_static_rejections(share.transfers, work.static_rejections, work.static_totals);
         per_country = transfers_per_country(share.transfers, inputs.accounts);
         exchange.sum_in_place(per_country);
         owner = assign_countries(per_country, ranks);
-        if (ranks > 1) {
-            grouped = group_by_owner(share.transfers, owner, inputs.accounts, counts);
-            std::vector<Transfer>().swap(share.transfers);
-        } else {
-            counts[0] = share.transfers.size();  // one rank owns everything: nothing to move
+        counts = ranks > 1 ? group_in_place(share.transfers, owner, inputs.accounts, ranks)
+                           : std::vector<uint64_t>{share.transfers.size()};
+    }
+    {
+        StageTimer timer(times, Stage::sort);
+        size_t begin = 0;
+        for (const uint64_t n : counts) {
+            sort_for_replay(std::span<Transfer>(share.transfers).subspan(begin, size_t(n)));
+            begin += size_t(n);
         }
     }
     std::vector<uint64_t> run_sizes;
     {
         StageTimer timer(times, Stage::exchange);
         if (ranks > 1) {
-            work.transfers = exchange.exchange_by_owner<Transfer>(grouped, counts, &run_sizes);
-            std::vector<Transfer>().swap(grouped);
+            work.transfers = exchange.exchange_by_owner<Transfer>(share.transfers, counts, &run_sizes);
+            std::vector<Transfer>().swap(share.transfers);
         } else {
             work.transfers = std::move(share.transfers);
             run_sizes = counts;

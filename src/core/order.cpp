@@ -1,12 +1,15 @@
 #include "ledger/order.hpp"
 
 #include <algorithm>
+#include <boost/sort/pdqsort/pdqsort.hpp>
 
 namespace ledger {
 
+// Boost's pattern-defeating quicksort: as fast as std::sort on shuffled input, and close to linear on the
+// nearly time-ordered input a day's log usually is (it detects and keeps sorted runs).
 void sort_for_replay(std::span<Transfer> transfers) {
-    std::sort(transfers.begin(), transfers.end(),
-              [](const Transfer& a, const Transfer& b) { return replay_before(a, b); });
+    boost::sort::pdqsort(transfers.begin(), transfers.end(),
+                         [](const Transfer& a, const Transfer& b) { return replay_before(a, b); });
 }
 
 void sort_for_replay(std::span<Rejection> rejections) {
