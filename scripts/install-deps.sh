@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
   # build
   cmake g++ make pkg-config
-  # the job
-  openmpi-bin libopenmpi-dev libboost-mpi-dev libboost-program-options-dev
+  # the job (libboost1.74-dev: the Boost headers, for Boost.Sort; libboost-mpi-dev pulls the same version)
+  openmpi-bin libopenmpi-dev libboost1.74-dev libboost-mpi-dev libboost-program-options-dev
   libspdlog-dev nlohmann-json3-dev libcurl4-openssl-dev
   # tests
   libgtest-dev python3 clang-14 libclang-rt-14-dev

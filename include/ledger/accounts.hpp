@@ -35,7 +35,8 @@ struct AccountTable {
     std::optional<uint32_t> find(std::string_view id) const;
     size_t size() const { return ids.size(); }
 
-    std::unordered_map<std::string_view, uint32_t> by_id;  // views into `ids`
+    // The general index, built only when the numeric one below cannot be (views into `ids`).
+    std::unordered_map<std::string_view, uint32_t> by_id;
     std::unordered_map<std::string, uint32_t> country_by_name;
 
     // Fast path, used when every id is a canonical decimal integer (no sign, no leading zero) and the
@@ -46,11 +47,17 @@ struct AccountTable {
         uint32_t index;
         uint32_t country;
     };
+    static constexpr uint32_t kNoAccount = 0xFFFFFFFFu;
     std::vector<Slot> slot_by_number;
     uint64_t number_base = 0;
-    void build_number_index();
+
+    // Build one of the two indexes; a duplicate id is a LedgerError(bad_input) naming both lines of
+    // `file_name`, the earliest repeat in file order. build_number_index returns false (and builds
+    // nothing) when the ids are not all canonical integers or not dense.
+    bool build_number_index(const std::string& file_name);
+    void build_id_map(const std::string& file_name);
     // Where the slot of a canonical id's value lies, or nullptr when it is outside the table. The slot is
-    // not read here, so a caller can prefetch it; a gap's slot has index kUnknownAccount (0xFFFFFFFF).
+    // not read here, so a caller can prefetch it; a gap's slot has index kNoAccount (= kUnknownAccount).
     const Slot* slot_address(uint64_t number) const {
         if (number < number_base || number - number_base >= slot_by_number.size()) return nullptr;
         return &slot_by_number[number - number_base];

@@ -26,28 +26,53 @@ std::optional<uint64_t> canonical_number(std::string_view id) {
     return value;
 }
 
-void AccountTable::build_number_index() {
+namespace {
+
+[[noreturn]] void duplicate_account(const AccountTable& table, const std::string& file_name, uint32_t first,
+                                    uint32_t again) {
+    fail(ExitCode::bad_input, file_name + ":" + std::to_string(table.line[again]) + ": duplicate account '" +
+                                  excerpt(table.ids[again]) + "', first defined at line " +
+                                  std::to_string(table.line[first]));
+}
+
+}  // namespace
+
+bool AccountTable::build_number_index(const std::string& file_name) {
     slot_by_number.clear();
-    if (ids.empty()) return;
+    if (ids.empty()) return false;
     uint64_t low = UINT64_MAX, high = 0;
     for (const std::string& id : ids) {
         const auto number = canonical_number(id);
-        if (!number) return;
+        if (!number) return false;
         low = std::min(low, *number);
         high = std::max(high, *number);
     }
     // Dense enough that the table costs at most a few words per account.
-    if (high - low >= 4 * uint64_t(ids.size()) + 1024) return;
+    if (high - low >= 4 * uint64_t(ids.size()) + 1024) return false;
     number_base = low;
-    slot_by_number.assign(high - low + 1, Slot{0xFFFFFFFFu, 0});
-    for (uint32_t i = 0; i < ids.size(); ++i) slot_by_number[*canonical_number(ids[i]) - low] = Slot{i, country[i]};
+    slot_by_number.assign(high - low + 1, Slot{kNoAccount, 0});
+    for (uint32_t i = 0; i < ids.size(); ++i) {
+        Slot& slot = slot_by_number[*canonical_number(ids[i]) - low];
+        if (slot.index != kNoAccount) duplicate_account(*this, file_name, slot.index, i);
+        slot = Slot{i, country[i]};
+    }
+    return true;
+}
+
+void AccountTable::build_id_map(const std::string& file_name) {
+    by_id.clear();
+    by_id.reserve(ids.size());
+    for (uint32_t i = 0; i < ids.size(); ++i) {
+        const auto [it, inserted] = by_id.try_emplace(ids[i], i);
+        if (!inserted) duplicate_account(*this, file_name, it->second, i);
+    }
 }
 
 std::optional<uint32_t> AccountTable::find(std::string_view id) const {
     if (!slot_by_number.empty()) {
         const auto number = canonical_number(id);
         const Slot* slot = number ? slot_address(*number) : nullptr;
-        if (!slot || slot->index == 0xFFFFFFFFu) return std::nullopt;
+        if (!slot || slot->index == kNoAccount) return std::nullopt;
         return slot->index;
     }
     auto it = by_id.find(id);
@@ -64,39 +89,42 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
     const size_t id_col = size_t(header.column[0]), country_col = size_t(header.column[1]),
                  balance_col = size_t(header.column[2]);
 
-    // The index holds views into `ids`: capacity for every possible row keeps them valid as rows are
-    // added (no row is shorter than a line feed), and lets a duplicate be found in file order.
     const size_t max_rows = size_t(std::count(text.begin(), text.end(), '\n')) + 1;
     table.ids.reserve(max_rows);
-    table.by_id.reserve(max_rows);
+    table.line.reserve(max_rows);
+    table.opening.reserve(max_rows);
+    table.country.reserve(max_rows);
     std::string error;
-    while (reader.next(row)) {
-        auto reject = [&](std::string_view why) { bad.add(0, file_name, row.line, why, row.raw); };
-        if (const std::string problem = row_shape_problem(row, header); !problem.empty()) {
-            reject(problem);
-            continue;
-        }
-        const std::string_view id = row.fields[id_col], country = row.fields[country_col];
-        if (auto why = check_id(id); !why.empty()) { reject("accountNumber is " + std::string(why)); continue; }
-        if (auto why = check_id(country); !why.empty()) { reject("country is " + std::string(why)); continue; }
-        const auto balance = parse_decimal(row.fields[balance_col], &error);
-        if (!balance) { reject("balance: " + error); continue; }
+    // Ids are indexed after the whole file is read (by number when they allow it, which needs every id
+    // first). A bad row that stops the run under --on-bad-row fail is checked against the rows before
+    // it, so that a duplicate earlier in the file is still the error reported, as in a sequential check.
+    try {
+        while (reader.next(row)) {
+            auto reject = [&](std::string_view why) { bad.add(0, file_name, row.line, why, row.raw); };
+            if (const std::string problem = row_shape_problem(row, header); !problem.empty()) {
+                reject(problem);
+                continue;
+            }
+            const std::string_view id = row.fields[id_col], country = row.fields[country_col];
+            if (auto why = check_id(id); !why.empty()) { reject("accountNumber is " + std::string(why)); continue; }
+            if (auto why = check_id(country); !why.empty()) { reject("country is " + std::string(why)); continue; }
+            const auto balance = parse_decimal(row.fields[balance_col], &error);
+            if (!balance) { reject("balance: " + error); continue; }
 
-        const uint32_t index = uint32_t(table.ids.size());
-        table.ids.emplace_back(id);
-        const auto [it, inserted] = table.by_id.try_emplace(table.ids.back(), index);
-        if (!inserted)
-            fail(ExitCode::bad_input, file_name + ":" + std::to_string(row.line) + ": duplicate account '" +
-                                          excerpt(id) + "', first defined at line " + std::to_string(table.line[it->second]));
-        table.line.push_back(row.line);
-        table.opening.push_back(*balance);
-        auto [country_it, is_new_country] =
-            table.country_by_name.try_emplace(std::string(country), uint32_t(table.countries.size()));
-        if (is_new_country) table.countries.emplace_back(country);
-        table.country.push_back(country_it->second);
-        if (balance->scale > table.max_scale) table.max_scale = balance->scale;
+            table.ids.emplace_back(id);
+            table.line.push_back(row.line);
+            table.opening.push_back(*balance);
+            auto [country_it, is_new_country] =
+                table.country_by_name.try_emplace(std::string(country), uint32_t(table.countries.size()));
+            if (is_new_country) table.countries.emplace_back(country);
+            table.country.push_back(country_it->second);
+            if (balance->scale > table.max_scale) table.max_scale = balance->scale;
+        }
+    } catch (const LedgerError&) {
+        if (!table.build_number_index(file_name)) table.build_id_map(file_name);
+        throw;
     }
-    table.build_number_index();
+    if (!table.build_number_index(file_name)) table.build_id_map(file_name);
     return table;
 }
 

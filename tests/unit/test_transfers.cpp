@@ -106,6 +106,36 @@ TEST(ReadAccounts, DuplicateAccountNamesBothLinesUnderEitherPolicy) {
     }
 }
 
+// Integer ids are indexed by number (the fast table) and string ids by hash; both report the earliest
+// repeat in file order with both lines, and a duplicate before a bad row wins under fail, as it would in a
+// row-by-row check.
+TEST(ReadAccounts, DuplicateFoundInFileOrderByEitherIndex) {
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"accountNumber,country,balance\n10,US,1\n11,US,2\n12,US,3\n11,DE,3\n10,US,4\n", "'11'"},
+        {"accountNumber,country,balance\nx10,US,1\nx11,US,2\nx12,US,3\nx11,DE,3\nx10,US,4\n", "'x11'"},
+        {"accountNumber,country,balance\n10,US,1\n11,US,2\n11,US,3\n12,US,oops\n", "'11'"},
+        {"accountNumber,country,balance\nx10,US,1\nx11,US,2\nx11,US,3\nx12,US,oops\n", "'x11'"},
+    };
+    for (const auto& [text, id] : files) {
+        BadRowSink bad(BadRowPolicy::fail);
+        LedgerError e = expect_ledger_error([&] { ledger::read_accounts(text, "accounts.csv", bad); });
+        const std::string what = e.what();
+        EXPECT_NE(what.find("duplicate account " + id), std::string::npos) << what;
+        EXPECT_TRUE(mentions_number(what, 3)) << what;
+    }
+    const std::string numeric = "accountNumber,country,balance\n10,US,1\n11,US,2\n";
+    BadRowSink bad(BadRowPolicy::fail);
+    EXPECT_FALSE(ledger::read_accounts(numeric, "accounts.csv", bad).slot_by_number.empty());
+}
+
+// A bad row before any duplicate is still the error under fail.
+TEST(ReadAccounts, BadRowBeforeADuplicateWinsUnderFail) {
+    const std::string text = "accountNumber,country,balance\n10,US,1\n11,US,oops\n10,US,3\n";
+    BadRowSink bad(BadRowPolicy::fail);
+    LedgerError e = expect_ledger_error([&] { ledger::read_accounts(text, "accounts.csv", bad); });
+    EXPECT_NE(std::string(e.what()).find("accounts.csv:3"), std::string::npos) << e.what();
+}
+
 struct BadAccountCase {
     std::string row;
     const char* why;
