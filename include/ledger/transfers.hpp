@@ -42,6 +42,9 @@ struct RowsRead {
     uint64_t next_row_offset = UINT64_MAX;    // first row at or after stop_at (UINT64_MAX: end of file)
 };
 
+// An upper bound on the rows of `part` that start before its stop_at (a row starts after a line feed).
+size_t max_rows_in(const TransferText& part);
+
 // Parses data rows of `part` (the header must already be resolved into `header`) and appends them to
 // `out`. Bad rows go to `bad` with file index file_index + 1.
 RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,

@@ -9,6 +9,7 @@
 #include "ledger/chunking.hpp"
 #include "ledger/order.hpp"
 #include "ledger/partition.hpp"
+#include "ledger/prefault.hpp"
 #include "ledger/transfers.hpp"
 #include "step.hpp"
 
@@ -41,6 +42,7 @@ void parse_part(const RootState& inputs, const Options& options, Share& share, u
     progress.start("read " + options.transactions[f], ProgressUnit::bytes, end - begin);
     part.on_progress = [&](uint64_t done) { progress.update(done); };
     file.transfers_begin = share.transfers.size();
+    reserve_prefaulted(share.transfers, max_rows_in(part));
     file.read = read_transfer_rows(part, inputs.headers[f], inputs.accounts, share.bad, share.transfers);
     file.transfers_end = share.transfers.size();
     file.parsed = true;

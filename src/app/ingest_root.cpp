@@ -5,6 +5,7 @@
 #include "ingest_common.hpp"
 #include "ledger/order.hpp"
 #include "ledger/partition.hpp"
+#include "ledger/prefault.hpp"
 #include "ledger/atomic_output.hpp"
 #include "ledger/transfers.hpp"
 #include "step.hpp"
@@ -28,6 +29,7 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
             TransferText text{root.transaction_files[f].text(), options.transactions[f], f, 1, 0, UINT64_MAX, {}, true};
             text.on_progress = [&](uint64_t done) { progress.update(done_before + done); };
             HeaderMap header;
+            reserve_prefaulted(transfers, max_rows_in(text));
             scale = std::max(scale, read_transfer_file(text, root.accounts, root.bad, transfers, &header));
             root.headers.push_back(header);
             done_before += root.transaction_files[f].size();

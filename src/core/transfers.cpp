@@ -20,6 +20,11 @@ Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTab
     return static_reason(from, to, amount, accounts.country[from], accounts.country[to]);
 }
 
+size_t max_rows_in(const TransferText& part) {
+    const uint64_t bytes = std::min<uint64_t>(part.text.size(), part.stop_at - std::min(part.stop_at, part.base_offset));
+    return size_t(std::count(part.text.begin(), part.text.begin() + std::ptrdiff_t(bytes), '\n')) + 1;
+}
+
 RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
                             BadRowSink& bad, std::vector<Transfer>& out) {
     const size_t date_col = size_t(header.column[0]), from_col = size_t(header.column[1]),
@@ -27,10 +32,8 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
     const uint32_t bad_file_index = part.file_index + 1;  // 0 is the accounts file
     RowsRead read;
     std::string error;
-    // No row is shorter than 16 bytes, so this never reallocates; untouched capacity costs no memory,
-    // while each doubling would copy every record into freshly faulted pages.
-    const uint64_t part_bytes = std::min<uint64_t>(part.text.size(), part.stop_at - std::min(part.stop_at, part.base_offset));
-    out.reserve(out.size() + size_t(part_bytes / 16) + 1);
+    // Room for every row up front: each doubling would copy every record into freshly faulted pages.
+    out.reserve(out.size() + max_rows_in(part));
     FastRowReader fast(header, accounts, out);
     CsvReader reader(part.text, part.first_line, part.base_offset);
     CsvRow row;

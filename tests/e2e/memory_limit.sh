@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Resource limits: a run that will not fit in memory is refused before any heavy work, with exit 4, one
 # line naming the need, the limit and what to do, no output (an older one untouched) and a report that
-# says it failed; a run that fits is never refused. Without the check, a rank would die mid-run (OOM
-# killer: signal 9) or fail an allocation deep in a stage with a message that does not say what to do.
+# says it failed; a run that fits is never refused. Without the check, a rank could be killed mid-run by
+# the OOM killer (signal 9), which no program can report; an allocation that fails is reported (case 6).
 #   1. LEDGER_MEMORY_LIMIT_BYTES below even the accounts table: refused at np 1 and np 2 (one line, not
 #      one per rank), told that more ranks will not help;
 #   2. the advice is true: a per-rank budget that np 1 exceeds fits at np 2 with the parallel ingest, while
@@ -14,10 +14,12 @@
 #   4. LEDGER_MEMORY_LIMIT_BYTES=0 turns the check off;
 #   5. the model still matches the job: the estimate covers the peak the run report measures (a budget of
 #      that peak minus one byte is refused) without being far above it (1.5 x the peak fits), at np 1
-#      and np 2. A change to the job's memory use that outgrows the fitted constants fails here.
+#      and np 2. A change to the job's memory use that outgrows the fitted constants fails here;
+#   6. with the check off, an allocation that fails mid-run (RLIMIT_AS of 60 MiB on the rank) is still exit
+#      4 with one line of advice, not a crash.
 # The input is 250,000 transfers (about 11 MiB): per the model in src/app/memory_budget.cpp it needs
 # about 53 MiB resident at np 1, 47 MiB per rank at np 2 (parallel), 62 MiB on rank 0 with --ingest root,
-# and about 275 MiB of address space at np 1 (measured: 244 MiB).
+# and about 275 MiB of address space at np 1.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
 
@@ -107,4 +109,10 @@ for n in 1 2; do
     env LEDGER_MEMORY_LIMIT_BYTES=$((peak - 1)) -- --ingest parallel
   expect_fits "budget of 1.5 x the measured peak, np $n" "$n" env LEDGER_MEMORY_LIMIT_BYTES=$((peak * 3 / 2)) -- --ingest parallel
 done
+# 6. The check off and a kernel limit the job cannot fit in: the failed allocation is reported, not a crash.
+RANK_WRAP=(prlimit --as=$((60 * MiB)))
+expect_refused "allocation failure mid-run, check off" 1 "an allocation failed on rank 0; raise the memory limit or use more ranks or nodes" \
+  env LEDGER_MEMORY_LIMIT_BYTES=0 --
+RANK_WRAP=()
+
 finish
