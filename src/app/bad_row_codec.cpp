@@ -9,9 +9,9 @@ void append_text(mpi::Bytes& out, const std::string& text) {
 }
 
 std::string read_text(mpi::ByteReader& in) {
-    const auto size = in.value<uint64_t>();
-    const std::vector<char> chars = in.items<char>(size);
-    return std::string(chars.begin(), chars.end());
+    std::string text(size_t(in.value<uint64_t>()), '\0');
+    in.read_into(text.data(), text.size());
+    return text;
 }
 
 }  // namespace

@@ -272,8 +272,13 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         std::vector<uint64_t> read_total{good_rows};
         exchange.sum_in_place(read_total);
         inputs.transfers_read = read_total[0];
-        const std::vector<mpi::Bytes> bad = exchange.gather_to_root(encode_bad_rows(share.bad.rows()));
-        if (exchange.is_root()) {
+        if (ranks == 1) {
+            // Nothing to gather: a million quarantined rows would otherwise be encoded and copied twice.
+            auto& kept = inputs.bad.rows();
+            kept.insert(kept.end(), std::make_move_iterator(share.bad.rows().begin()),
+                        std::make_move_iterator(share.bad.rows().end()));
+        } else if (const std::vector<mpi::Bytes> bad = exchange.gather_to_root(encode_bad_rows(share.bad.rows()));
+                   exchange.is_root()) {
             std::vector<std::string> names{options.accounts};
             names.insert(names.end(), options.transactions.begin(), options.transactions.end());
             for (const mpi::Bytes& bytes : bad) decode_bad_rows(bytes, names, inputs.bad.rows());

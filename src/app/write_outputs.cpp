@@ -22,14 +22,18 @@ std::string format_rejected(const RootState& root, std::vector<Rejection>& rejec
     return out;
 }
 
-std::string format_quarantine(std::vector<BadRow> rows) {
+std::string format_quarantine(const std::vector<BadRow>& rows) {
     // Input order: the accounts file, then the transactions files as given, each by line. Ranks that
-    // parsed in parallel hand their rows over in no particular order.
-    std::stable_sort(rows.begin(), rows.end(), [](const BadRow& a, const BadRow& b) {
-        return a.file_index != b.file_index ? a.file_index < b.file_index : a.line < b.line;
+    // parsed in parallel hand their rows over in no particular order. Sorted by reference: a million
+    // quarantined rows are hundreds of MiB, too many to copy.
+    std::vector<const BadRow*> in_order;
+    in_order.reserve(rows.size());
+    for (const BadRow& row : rows) in_order.push_back(&row);
+    std::stable_sort(in_order.begin(), in_order.end(), [](const BadRow* a, const BadRow* b) {
+        return a->file_index != b->file_index ? a->file_index < b->file_index : a->line < b->line;
     });
     std::string out(kQuarantineHeader);
-    for (const BadRow& row : rows) append_quarantine_row(out, row);
+    for (const BadRow* row : in_order) append_quarantine_row(out, *row);
     return out;
 }
 

@@ -47,6 +47,7 @@ public:
         take(out.data(), count * sizeof(T));
         return out;
     }
+    void read_into(char* dst, size_t n) { take(dst, n); }
     bool done() const { return at_ == bytes_.size(); }
 
 private:
