@@ -5,6 +5,7 @@
 #   scripts/bench.sh            S, M, K (zipf 1.2) and D (2-decimal amounts, string ids, offsets)
 #   scripts/bench.sh --quick    a tiny smoke run of every row (what CI runs)
 #   WORKLOADS="S K" RUNS=5 scripts/bench.sh
+#   PEER_RUNS=1 scripts/bench.sh     the sort|awk peer takes minutes on M and K; run it fewer times
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/mpi-env.sh"
@@ -13,10 +14,11 @@ ledger="$build/ledger" gen="$build/tools/ledger-gen"
 [ -x "$ledger" ] && [ -x "$gen" ] || bash "$root/scripts/build.sh" >/dev/null
 data="${BENCH_DATA:-/tmp/ledger-bench}"
 runs="${RUNS:-3}"
+peer_runs="${PEER_RUNS:-$runs}"
 workloads="${WORKLOADS:-S M K D}"
 quick=0
 if [ "${1:-}" = "--quick" ]; then
-  quick=1 runs=1 workloads="S" data="$(mktemp -d)"
+  quick=1 runs=1 peer_runs=1 workloads="S" data="$(mktemp -d)"
   trap 'rm -rf "$data"' EXIT
 fi
 mkdir -p "$data"
@@ -74,7 +76,7 @@ for w in $workloads; do
 
   if [ "$w" = S ] || [ "$w" = M ] || [ "$w" = K ]; then
     times=()
-    for _ in $(seq "$runs"); do
+    for _ in $(seq "$peer_runs"); do
       times+=("$( { /usr/bin/time -f "%e %M" bash "$root/scripts/bench/peer_sort_awk.sh" "$dir/accounts.csv" "$tx" "$dir/out-peer.csv"; } 2>&1 | tail -1)")
     done
     walls=() ; for t in "${times[@]}"; do walls+=("${t% *}"); done

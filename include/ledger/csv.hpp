@@ -70,6 +70,10 @@ std::string row_shape_problem(const CsvRow& row, const HeaderMap& header);
 // leading/trailing space which a tolerant reader would otherwise trim).
 void append_csv_field(std::string& out, std::string_view value);
 
+// The number of line feeds in `text`. Inputs are counted whole several times (row bounds, line numbers of
+// parallel parts), so this compares 16 bytes at a time rather than one.
+uint64_t count_line_feeds(std::string_view text);
+
 // Shortens text for an error message so that a 10 MB garbage line gives a readable one-line error.
 std::string excerpt(std::string_view text, size_t max_bytes = 120);
 

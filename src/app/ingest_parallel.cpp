@@ -112,7 +112,7 @@ void fix_lines(Share& share, std::span<const uint64_t> newlines_all, const RootS
     for (BadRow& row : share.bad.rows()) {
         const uint32_t f = row.file_index - 1;
         const std::string_view text = inputs.transaction_files[f].text();
-        uint64_t before = uint64_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(share.files[f].cuts[0]), '\n'));
+        uint64_t before = count_line_feeds(text.substr(0, share.files[f].cuts[0]));
         for (int r = 0; r < rank; ++r) before += newlines_all[size_t(r) * files + f];
         row.line += before;
     }
@@ -129,7 +129,7 @@ std::vector<uint64_t> newlines_per_part(const Share& share, const RootState& inp
         const std::string_view text = inputs.transaction_files[f].text();
         const auto begin = text.begin() + std::ptrdiff_t(share.files[f].cuts[size_t(rank)]);
         const auto end = text.begin() + std::ptrdiff_t(share.files[f].cuts[size_t(rank) + 1]);
-        counts.push_back(uint64_t(std::count(begin, end, '\n')));
+        counts.push_back(count_line_feeds(std::string_view(begin, end)));
     }
     return counts;
 }

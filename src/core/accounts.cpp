@@ -89,7 +89,7 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
     const size_t id_col = size_t(header.column[0]), country_col = size_t(header.column[1]),
                  balance_col = size_t(header.column[2]);
 
-    const size_t max_rows = size_t(std::count(text.begin(), text.end(), '\n')) + 1;
+    const size_t max_rows = size_t(count_line_feeds(text)) + 1;
     table.ids.reserve(max_rows);
     table.line.reserve(max_rows);
     table.opening.reserve(max_rows);

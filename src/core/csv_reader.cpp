@@ -1,4 +1,7 @@
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "ledger/csv.hpp"
 
@@ -113,6 +116,20 @@ bool CsvReader::next(CsvRow& row) {
         row.fields.emplace_back(base + s.start, s.length);
     }
     return true;
+}
+
+uint64_t count_line_feeds(std::string_view text) {
+    uint64_t count = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i line_feed = _mm_set1_epi8('\n');
+    for (; i + 16 <= text.size(); i += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+        count += uint64_t(__builtin_popcount(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, line_feed)))));
+    }
+#endif
+    for (; i < text.size(); ++i) count += text[i] == '\n';
+    return count;
 }
 
 // The row spans [start, end) where `end` is at its line feed or the end of the text.

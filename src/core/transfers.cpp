@@ -22,7 +22,7 @@ Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTab
 
 size_t max_rows_in(const TransferText& part) {
     const uint64_t bytes = std::min<uint64_t>(part.text.size(), part.stop_at - std::min(part.stop_at, part.base_offset));
-    return size_t(std::count(part.text.begin(), part.text.begin() + std::ptrdiff_t(bytes), '\n')) + 1;
+    return size_t(count_line_feeds(part.text.substr(0, size_t(bytes)))) + 1;
 }
 
 RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
@@ -32,8 +32,9 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
     const uint32_t bad_file_index = part.file_index + 1;  // 0 is the accounts file
     RowsRead read;
     std::string error;
-    // Room for every row up front: each doubling would copy every record into freshly faulted pages.
-    out.reserve(out.size() + max_rows_in(part));
+    // Room for every row up front (unless the caller made it): each doubling would copy every record into
+    // freshly faulted pages.
+    if (out.capacity() == out.size()) out.reserve(out.size() + max_rows_in(part));
     FastRowReader fast(header, accounts, out);
     CsvReader reader(part.text, part.first_line, part.base_offset);
     CsvRow row;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "ledger/csv.hpp"
 #include "ledger/errors.hpp"
 
 namespace ledger {
@@ -77,7 +78,7 @@ void InputFile::release_before(uint64_t end) const {
 
 uint64_t line_of_offset(std::string_view text, uint64_t offset) {
     offset = std::min<uint64_t>(offset, text.size());
-    return 1 + uint64_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(offset), '\n'));
+    return 1 + count_line_feeds(text.substr(0, offset));
 }
 
 }  // namespace ledger

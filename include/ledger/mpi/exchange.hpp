@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ledger/errors.hpp"
+#include "ledger/prefault.hpp"
 
 namespace ledger::mpi {
 
@@ -98,7 +99,10 @@ public:
             received_counts->push_back(n / sizeof(T));
             total += n;
         }
-        std::vector<T> received(total / sizeof(T));
+        // Hundreds of MiB of fresh pages on a large run: mapped in bulk (prefault.hpp) before being filled.
+        std::vector<T> received;
+        reserve_prefaulted(received, size_t(total / sizeof(T)));
+        received.resize(size_t(total / sizeof(T)));
         exchange_payload(reinterpret_cast<const char*>(grouped.data()), send_bytes,
                          reinterpret_cast<char*>(received.data()), recv_bytes);
         return received;
