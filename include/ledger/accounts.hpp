@@ -18,50 +18,57 @@ namespace ledger {
 inline constexpr size_t kMaxIdBytes = 64;
 
 struct AccountTable {
-    // Not copyable: `by_id` holds views into `ids`, which a move keeps valid and a copy would not.
-    AccountTable() = default;
-    AccountTable(AccountTable&&) = default;
-    AccountTable& operator=(AccountTable&&) = default;
-    AccountTable(const AccountTable&) = delete;
-    AccountTable& operator=(const AccountTable&) = delete;
-
     std::vector<std::string> ids;         // in accounts-file order
     std::vector<uint32_t> country;        // per account: index into `countries`
     std::vector<Decimal> opening;         // per account, at its own scale
     std::vector<uint64_t> line;           // per account: line in the accounts file
     std::vector<std::string> countries;   // names, in order of first appearance
     int max_scale = 0;                    // largest scale among the good rows
+    std::unordered_map<std::string, uint32_t> country_by_name;
 
     std::optional<uint32_t> find(std::string_view id) const;
     size_t size() const { return ids.size(); }
 
-    // The general index, built only when the numeric one below cannot be (views into `ids`).
-    std::unordered_map<std::string_view, uint32_t> by_id;
-    std::unordered_map<std::string, uint32_t> country_by_name;
-
-    // Fast path, used when every id is a canonical decimal integer (no sign, no leading zero) and the
-    // ids are dense: slot_by_number[id - number_base] is the account and its country (index
-    // kUnknownAccount for a gap). A string that is not canonical cannot equal any id then, so the answers
-    // are those of `by_id`. Index and country share a slot so that a lookup costs one cache miss.
+    // An account and its country, side by side so that a lookup costs one cache miss. A slot with index
+    // kNoAccount (= kUnknownAccount) is empty.
     struct Slot {
         uint32_t index;
         uint32_t country;
     };
     static constexpr uint32_t kNoAccount = 0xFFFFFFFFu;
+
+    // Two indexes; read_accounts builds one. Both can be probed in two halves, so that a reader of many
+    // ids prefetches the slot first and reads it later (fast_row.hpp).
+    //
+    // By number, when every id is a canonical decimal integer (no sign, no leading zero) and the ids are
+    // dense: slot_by_number[id - number_base]. A string that is not canonical cannot equal any id then.
     std::vector<Slot> slot_by_number;
     uint64_t number_base = 0;
+    // Where the slot of a canonical id's value lies, or nullptr when it is outside the table.
+    const Slot* slot_address(uint64_t number) const {
+        if (number < number_base || number - number_base >= slot_by_number.size()) return nullptr;
+        return &slot_by_number[number - number_base];
+    }
+
+    // By hash, for any other ids: open addressing with linear probing in a power-of-two table at most
+    // half full. Each entry keeps the id's full hash, so a probe compares strings only on a likely match.
+    // Hand-written rather than std::unordered_map (a node per id: two dependent misses before the
+    // compare, and nothing to prefetch); Debian 12 has no flat map among this project's dependencies.
+    struct HashedSlot {
+        uint64_t hash;
+        Slot slot;
+    };
+    std::vector<HashedSlot> slot_by_hash;
+    static uint64_t hash_id(std::string_view id);
+    const HashedSlot* hashed_address(uint64_t hash) const { return &slot_by_hash[hash & (slot_by_hash.size() - 1)]; }
+    // The slot of `id` (whose hash_id is `hash`), or an empty slot when no account has it.
+    Slot find_hashed(std::string_view id, uint64_t hash) const;
 
     // Build one of the two indexes; a duplicate id is a LedgerError(bad_input) naming both lines of
     // `file_name`, the earliest repeat in file order. build_number_index returns false (and builds
     // nothing) when the ids are not all canonical integers or not dense.
     bool build_number_index(const std::string& file_name);
-    void build_id_map(const std::string& file_name);
-    // Where the slot of a canonical id's value lies, or nullptr when it is outside the table. The slot is
-    // not read here, so a caller can prefetch it; a gap's slot has index kNoAccount (= kUnknownAccount).
-    const Slot* slot_address(uint64_t number) const {
-        if (number < number_base || number - number_base >= slot_by_number.size()) return nullptr;
-        return &slot_by_number[number - number_base];
-    }
+    void build_hash_index(const std::string& file_name);
 };
 
 // The value of a canonical decimal integer id ("0", "42", not "042", "+4" or "4.0") below 10^18.

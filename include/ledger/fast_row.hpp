@@ -46,15 +46,22 @@ private:
     std::string error_;  // the general field parsers' message, unused: a declined row is read again
     int64_t day_seconds_ = 0;
 
-    // With integer ids, the account slots of the last few rows are prefetched and read only kWindow rows
-    // later. The slot table is large and the text streams through the cache, so an immediate lookup
-    // would stall on memory once or twice per row; this way the loads overlap with parsing.
+    // The account slots of the last few rows are prefetched and read only kWindow rows later. The
+    // account index is large and the text streams through the cache, so an immediate lookup would stall
+    // on memory once or twice per row; this way the loads overlap with parsing. Ids found by hash take a
+    // second step halfway, fetching the id string the slot names, which the final compare reads.
     static constexpr size_t kWindow = 16;
+    struct PendingId {
+        const AccountTable::Slot* number_slot;  // by number: the slot (nullptr: no such account)
+        std::string_view text;                  // by hash: the id, and its hash
+        uint64_t hash;
+    };
     struct Pending {
         size_t record;
-        const AccountTable::Slot* from;
-        const AccountTable::Slot* to;
+        PendingId from, to;
     };
+    AccountTable::Slot slot_of(const PendingId& id) const;
+    void warm(const Pending& ids) const;
     void resolve(const Pending& ids);
     std::array<Pending, kWindow> pending_{};
     size_t pending_count_ = 0, pending_head_ = 0;

@@ -59,25 +59,43 @@ bool AccountTable::build_number_index(const std::string& file_name) {
     return true;
 }
 
-void AccountTable::build_id_map(const std::string& file_name) {
-    by_id.clear();
-    by_id.reserve(ids.size());
-    for (uint32_t i = 0; i < ids.size(); ++i) {
-        const auto [it, inserted] = by_id.try_emplace(ids[i], i);
-        if (!inserted) duplicate_account(*this, file_name, it->second, i);
+uint64_t AccountTable::hash_id(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+AccountTable::Slot AccountTable::find_hashed(std::string_view id, uint64_t hash) const {
+    const size_t mask = slot_by_hash.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        const HashedSlot& entry = slot_by_hash[i];
+        if (entry.slot.index == kNoAccount) return entry.slot;
+        if (entry.hash == hash && ids[entry.slot.index] == id) return entry.slot;
+    }
+}
+
+void AccountTable::build_hash_index(const std::string& file_name) {
+    size_t capacity = 16;
+    while (capacity < 2 * ids.size()) capacity *= 2;
+    slot_by_hash.assign(capacity, HashedSlot{0, Slot{kNoAccount, 0}});
+    const size_t mask = capacity - 1;
+    for (uint32_t a = 0; a < ids.size(); ++a) {
+        const uint64_t hash = hash_id(ids[a]);
+        size_t i = hash & mask;
+        for (; slot_by_hash[i].slot.index != kNoAccount; i = (i + 1) & mask) {
+            const HashedSlot& entry = slot_by_hash[i];
+            if (entry.hash == hash && ids[entry.slot.index] == ids[a]) duplicate_account(*this, file_name, entry.slot.index, a);
+        }
+        slot_by_hash[i] = HashedSlot{hash, Slot{a, country[a]}};
     }
 }
 
 std::optional<uint32_t> AccountTable::find(std::string_view id) const {
+    Slot slot{kNoAccount, 0};
     if (!slot_by_number.empty()) {
         const auto number = canonical_number(id);
-        const Slot* slot = number ? slot_address(*number) : nullptr;
-        if (!slot || slot->index == kNoAccount) return std::nullopt;
-        return slot->index;
+        if (const Slot* at = number ? slot_address(*number) : nullptr) slot = *at;
+    } else if (!slot_by_hash.empty()) {
+        slot = find_hashed(id, hash_id(id));
     }
-    auto it = by_id.find(id);
-    if (it == by_id.end()) return std::nullopt;
-    return it->second;
+    if (slot.index == kNoAccount) return std::nullopt;
+    return slot.index;
 }
 
 AccountTable read_accounts(std::string_view text, const std::string& file_name, BadRowSink& bad) {
@@ -121,10 +139,10 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
             if (balance->scale > table.max_scale) table.max_scale = balance->scale;
         }
     } catch (const LedgerError&) {
-        if (!table.build_number_index(file_name)) table.build_id_map(file_name);
+        if (!table.build_number_index(file_name)) table.build_hash_index(file_name);
         throw;
     }
-    if (!table.build_number_index(file_name)) table.build_id_map(file_name);
+    if (!table.build_number_index(file_name)) table.build_hash_index(file_name);
     return table;
 }
 

@@ -135,35 +135,55 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
         t.amount_scale = uint8_t(amount->scale);
     }
     t.position = position;
-    if (accounts_.slot_by_number.empty()) {
-        t.from = accounts_.find(from_id).value_or(kUnknownAccount);
-        t.to = accounts_.find(to_id).value_or(kUnknownAccount);
-        t.reason = static_reason(t.from, t.to, t.amount, accounts_);
-        out_.push_back(t);
-        return i + 1;
+
+    // The account slots are prefetched now and read kWindow rows later (see the header).
+    Pending ids{out_.size(), {}, {}};
+    if (!accounts_.slot_by_number.empty()) {
+        uint64_t number;
+        ids.from.number_slot = read_canonical_number(from_id, &number) ? accounts_.slot_address(number) : nullptr;
+        ids.to.number_slot = read_canonical_number(to_id, &number) ? accounts_.slot_address(number) : nullptr;
+        __builtin_prefetch(ids.from.number_slot);
+        __builtin_prefetch(ids.to.number_slot);
+    } else {
+        ids.from = PendingId{nullptr, from_id, AccountTable::hash_id(from_id)};
+        ids.to = PendingId{nullptr, to_id, AccountTable::hash_id(to_id)};
+        __builtin_prefetch(accounts_.hashed_address(ids.from.hash));
+        __builtin_prefetch(accounts_.hashed_address(ids.to.hash));
     }
-    uint64_t number;
-    const AccountTable::Slot* from = read_canonical_number(from_id, &number) ? accounts_.slot_address(number) : nullptr;
-    const AccountTable::Slot* to = read_canonical_number(to_id, &number) ? accounts_.slot_address(number) : nullptr;
-    __builtin_prefetch(from);
-    __builtin_prefetch(to);
     if (pending_count_ == kWindow) {
         resolve(pending_[pending_head_]);
         pending_head_ = (pending_head_ + 1) % kWindow;
         --pending_count_;
     }
     out_.push_back(t);
-    pending_[(pending_head_ + pending_count_) % kWindow] = Pending{out_.size() - 1, from, to};
+    pending_[(pending_head_ + pending_count_) % kWindow] = ids;
     ++pending_count_;
+    if (pending_count_ > kWindow / 2) warm(pending_[(pending_head_ + pending_count_ - 1 - kWindow / 2) % kWindow]);
     return i + 1;
+}
+
+// Halfway through the window the hashed slot has arrived; the id it names is fetched for the compare.
+void FastRowReader::warm(const Pending& ids) const {
+    if (!accounts_.slot_by_number.empty()) return;
+    for (const PendingId* id : {&ids.from, &ids.to}) {
+        const AccountTable::HashedSlot* entry = accounts_.hashed_address(id->hash);
+        if (entry->hash == id->hash && entry->slot.index != AccountTable::kNoAccount)
+            __builtin_prefetch(&accounts_.ids[entry->slot.index]);
+    }
+}
+
+AccountTable::Slot FastRowReader::slot_of(const PendingId& id) const {
+    if (!accounts_.slot_by_number.empty())
+        return id.number_slot ? *id.number_slot : AccountTable::Slot{AccountTable::kNoAccount, 0};
+    return accounts_.find_hashed(id.text, id.hash);
 }
 
 void FastRowReader::resolve(const Pending& ids) {
     Transfer& t = out_[ids.record];
-    t.from = ids.from ? ids.from->index : kUnknownAccount;
-    t.to = ids.to ? ids.to->index : kUnknownAccount;
-    // A gap in the table holds kUnknownAccount, so only an out-of-range id needs the test here.
-    t.reason = static_reason(t.from, t.to, t.amount, ids.from ? ids.from->country : 0, ids.to ? ids.to->country : 0);
+    const AccountTable::Slot from = slot_of(ids.from), to = slot_of(ids.to);
+    t.from = from.index;  // kNoAccount is kUnknownAccount
+    t.to = to.index;
+    t.reason = static_reason(t.from, t.to, t.amount, from.country, to.country);
 }
 
 void FastRowReader::finish() {
