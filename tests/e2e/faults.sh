@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Faults of the cluster rather than of the input:
-#  1. a rank killed with SIGKILL in the middle of a run (rank 1, then rank 0, on a 3-million-transfer
+#  1. a rank killed with SIGKILL in the middle of a run (rank 1, then rank 0, on a 12-million-transfer
 #     workload) makes the whole job stop with a non-zero exit within 60 s, and leaves neither the output
 #     nor a temporary file: a job that hung in a collective, or exited 0, or left half a balances file,
 #     would be believed by whatever runs after it;
@@ -16,7 +16,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$WORK"
 
 # --- 1. a rank killed mid-run.
-"$LEDGER_GEN" --out-dir big --accounts 100000 --countries 50 --transactions 3000000 --seed 1 >/dev/null
+"$LEDGER_GEN" --out-dir big --accounts 100000 --countries 50 --transactions 12000000 --seed 1 >/dev/null
 
 # rank_pid LAUNCHER_PID RANK: the pid of that rank among the children of the mpirun under the launcher.
 rank_pid() {
