@@ -3,8 +3,9 @@
 // row in one pass without allocating and reads the common date and amount layouts directly (other
 // layouts go to the general parser of that field). It declines a row that needs the CSV reader's rules
 // (quotes, CR, NUL, blanks around a field, a missing line feed) or has a value the general parsers
-// reject, and the caller then reads that row with the general CSV reader, which words the error. A row it accepts gives the record the general path would give; tests/unit/test_fast_row.cpp
-// compares the two on generated and mutated rows.
+// reject, and the caller then reads that row with the general CSV reader, which words the error. A row it
+// accepts gives the record the general path would give; tests/unit/test_fast_row.cpp compares the two on
+// generated and mutated rows.
 #pragma once
 
 #include <array>

@@ -69,7 +69,8 @@ FastRowReader::FastRowReader(const HeaderMap& header, const AccountTable& accoun
       from_field_(header.column[1]),
       amount_field_(header.column[2]),
       to_field_(header.column[3]),
-      usable_(header.field_count == kFields),
+      // An account table that was never indexed (read_accounts always indexes one) has nothing to probe.
+      usable_(header.field_count == kFields && !(accounts.slot_by_number.empty() && accounts.slot_by_hash.empty())),
       accounts_(accounts),
       out_(out) {}
 
