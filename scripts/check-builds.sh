@@ -49,7 +49,12 @@ check_werror() {
 case "$what" in
   asan) check_asan ;;
   werror) check_werror ;;
-  all) check_werror && check_asan ;;
+  # Two commands, not `check_werror && check_asan`: inside an && list bash ignores set -e in the
+  # function, so a failed build there would not stop the script.
+  all)
+    check_werror
+    check_asan
+    ;;
   *) echo "usage: $0 [asan|werror|all]" >&2; exit 2 ;;
 esac
 echo "== check-builds ($what): ok"

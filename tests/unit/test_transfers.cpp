@@ -116,7 +116,9 @@ TEST(ReadAccounts, DuplicateFoundInFileOrderByEitherIndex) {
         {"accountNumber,country,balance\n10,US,1\n11,US,2\n11,US,3\n12,US,oops\n", "'11'"},
         {"accountNumber,country,balance\nx10,US,1\nx11,US,2\nx11,US,3\nx12,US,oops\n", "'x11'"},
     };
-    for (const auto& [text, id] : files) {
+    for (const auto& file : files) {
+        const std::string& text = file.first;  // not a structured binding: clang 14 cannot capture one
+        const std::string& id = file.second;
         BadRowSink bad(BadRowPolicy::fail);
         LedgerError e = expect_ledger_error([&] { ledger::read_accounts(text, "accounts.csv", bad); });
         const std::string what = e.what();
