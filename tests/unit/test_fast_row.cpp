@@ -95,7 +95,7 @@ std::string random_row(std::mt19937_64& rng, bool integer_ids) {
 
 // Replaces, inserts or deletes one byte with one of the characters CSV, dates and amounts care about.
 std::string mutate(std::string row, std::mt19937_64& rng) {
-    static const std::string kBytes = std::string(" \t\",\r\n0-9:.TZ+a", 17) + std::string(1, '\0');
+    static const std::string kBytes = std::string(" \t\",\r\n0-9:.TZ+a") + '\0';  // NUL too
     const size_t at = row.empty() ? 0 : rng() % row.size();
     const char c = kBytes[rng() % kBytes.size()];
     switch (rng() % 3) {
