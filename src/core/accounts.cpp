@@ -16,16 +16,6 @@ std::string_view check_id(std::string_view value) {
     return "";
 }
 
-std::optional<uint64_t> canonical_number(std::string_view id) {
-    if (id.empty() || id.size() > 18 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
-    uint64_t value = 0;
-    for (char c : id) {
-        if (c < '0' || c > '9') return std::nullopt;
-        value = value * 10 + uint64_t(c - '0');
-    }
-    return value;
-}
-
 namespace {
 
 [[noreturn]] void duplicate_account(const AccountTable& table, const std::string& file_name, uint32_t first,

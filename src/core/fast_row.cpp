@@ -48,20 +48,6 @@ bool read_plain_amount(std::string_view field, Transfer& t) {
     return true;
 }
 
-// A canonical integer id ("0", "42"; not "042" or "+4"): the only ids the slot table can hold.
-// Returns false for any other text, which is then no account's id.
-bool read_canonical_number(std::string_view id, uint64_t* out) {
-    if (id.size() > 18 || (id[0] == '0' && id.size() > 1)) return false;
-    uint64_t value = 0;
-    for (const char c : id) {
-        const unsigned d = unsigned(c - '0');
-        if (d > 9) return false;
-        value = value * 10 + d;
-    }
-    *out = value;
-    return true;
-}
-
 }  // namespace
 
 FastRowReader::FastRowReader(const HeaderMap& header, const AccountTable& accounts, std::vector<Transfer>& out)
@@ -140,9 +126,10 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
     // The account slots are prefetched now and read kWindow rows later (see the header).
     Pending ids{out_.size(), {}, {}};
     if (!accounts_.slot_by_number.empty()) {
-        uint64_t number;
-        ids.from.number_slot = read_canonical_number(from_id, &number) ? accounts_.slot_address(number) : nullptr;
-        ids.to.number_slot = read_canonical_number(to_id, &number) ? accounts_.slot_address(number) : nullptr;
+        // A text that is not a canonical integer is no account's id when the ids are numbered.
+        const auto from_number = canonical_number(from_id), to_number = canonical_number(to_id);
+        ids.from.number_slot = from_number ? accounts_.slot_address(*from_number) : nullptr;
+        ids.to.number_slot = to_number ? accounts_.slot_address(*to_number) : nullptr;
         __builtin_prefetch(ids.from.number_slot);
         __builtin_prefetch(ids.to.number_slot);
     } else {
