@@ -21,6 +21,7 @@ struct FileShare {
     std::vector<uint64_t> cuts;  // ranks + 1 cut offsets, the same on every rank
     RowsRead read;
     size_t transfers_begin = 0, transfers_end = 0;  // its records in the rank's transfer vector
+    uint64_t line_feeds = 0;  // in this rank's part, [cuts[rank], cuts[rank + 1])
     bool parsed = false;
 };
 
@@ -42,7 +43,10 @@ void parse_part(const RootState& inputs, const Options& options, Share& share, u
     progress.start("read " + options.transactions[f], ProgressUnit::bytes, end - begin);
     part.on_progress = [&](uint64_t done) { progress.update(done); };
     file.transfers_begin = share.transfers.size();
-    reserve_prefaulted(share.transfers, max_rows_in(part));
+    // Counted once: the bound on the part's rows, and (less one) its line feeds for fix_lines.
+    const size_t max_rows = max_rows_in(part);
+    file.line_feeds = max_rows - 1;
+    reserve_prefaulted(share.transfers, max_rows);
     file.read = read_transfer_rows(part, inputs.headers[f], inputs.accounts, share.bad, share.transfers);
     file.transfers_end = share.transfers.size();
     file.parsed = true;
@@ -106,31 +110,22 @@ void repair_cuts(const Options& options, RootState& inputs, Share& share, std::s
     }
 }
 
-// Bad rows carry lines counted from the start of their part; make them the file's own.
-void fix_lines(Share& share, std::span<const uint64_t> newlines_all, const RootState& inputs, int ranks, int rank) {
+// Bad rows carry lines counted from the start of their part; make them the file's own: add the line
+// feeds before the first part (the header) and those of the parts of lower ranks.
+void fix_lines(Share& share, std::span<const uint64_t> newlines_all, const RootState& inputs, int rank) {
     const size_t files = share.files.size();
-    for (BadRow& row : share.bad.rows()) {
-        const uint32_t f = row.file_index - 1;
-        const std::string_view text = inputs.transaction_files[f].text();
-        uint64_t before = count_line_feeds(text.substr(0, share.files[f].cuts[0]));
-        for (int r = 0; r < rank; ++r) before += newlines_all[size_t(r) * files + f];
-        row.line += before;
+    std::vector<uint64_t> before(files, 0);
+    for (size_t f = 0; f < files; ++f) {
+        if (!share.files[f].parsed) continue;
+        before[f] = count_line_feeds(inputs.transaction_files[f].text().substr(0, share.files[f].cuts[0]));
+        for (int r = 0; r < rank; ++r) before[f] += newlines_all[size_t(r) * files + f];
     }
-    (void)ranks;
+    for (BadRow& row : share.bad.rows()) row.line += before[row.file_index - 1];
 }
 
-std::vector<uint64_t> newlines_per_part(const Share& share, const RootState& inputs, int rank) {
+std::vector<uint64_t> newlines_per_part(const Share& share) {
     std::vector<uint64_t> counts;
-    for (size_t f = 0; f < share.files.size(); ++f) {
-        if (!share.files[f].parsed) {
-            counts.push_back(0);
-            continue;
-        }
-        const std::string_view text = inputs.transaction_files[f].text();
-        const auto begin = text.begin() + std::ptrdiff_t(share.files[f].cuts[size_t(rank)]);
-        const auto end = text.begin() + std::ptrdiff_t(share.files[f].cuts[size_t(rank) + 1]);
-        counts.push_back(count_line_feeds(std::string_view(begin, end)));
-    }
+    for (const FileShare& file : share.files) counts.push_back(file.parsed ? file.line_feeds : 0);
     return counts;
 }
 
@@ -228,11 +223,11 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         std::vector<uint64_t> newlines;
         step(exchange, [&] {
             repair_cuts(options, inputs, share, all_starts, ranks, rank, progress);
-            newlines = newlines_per_part(share, inputs, rank);
+            newlines = newlines_per_part(share);
         });
         const std::vector<uint64_t> all_newlines = exchange.all_gather(newlines);
         step(exchange, [&] {
-            fix_lines(share, all_newlines, inputs, ranks, rank);
+            fix_lines(share, all_newlines, inputs, rank);
             fail_on_first_problem(options, share);
         });
     }
