@@ -32,6 +32,13 @@ private:
 
 [[noreturn]] inline void fail(ExitCode code, const std::string& message) { throw LedgerError(code, message); }
 
+// The message of an input that turned out not to fit in memory mid-run (an allocation or a mapping
+// failed): what failed, then what to do. One wording wherever it is found; the up-front check
+// (app/memory_budget.hpp) says the same with its estimate.
+inline std::string not_enough_memory(const std::string& what_failed) {
+    return "not enough memory: " + what_failed + "; raise the memory limit or use more ranks or nodes (--ingest parallel)";
+}
+
 }  // namespace ledger
 
 namespace ledger {

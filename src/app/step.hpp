@@ -29,8 +29,7 @@ void step(mpi::Exchange& exchange, LocalWork&& work) {
         // The same class as the up-front memory check (memory_budget.hpp): the input did not fit, which
         // the operator fixes with more memory or ranks, not a bug report.
         mine = mpi::Failure{ExitCode::io,
-                            "not enough memory: an allocation failed on rank " + std::to_string(exchange.rank()) +
-                                "; raise the memory limit or use more ranks or nodes (--ingest parallel)",
+                            not_enough_memory("an allocation failed on rank " + std::to_string(exchange.rank())),
                             UINT64_MAX, false};
     } catch (const std::exception& e) {
         mine = mpi::Failure{ExitCode::internal, std::string("internal error: ") + e.what(), UINT64_MAX, false};

@@ -54,9 +54,8 @@ InputFile::InputFile(const std::string& path) : path_(path) {
             ::close(fd);
             // Out of address space (ulimit -v): the input does not fit, said the way the memory check says it.
             if (err == ENOMEM)
-                fail(ExitCode::io, "not enough memory: cannot map input '" + path + "' (" +
-                                       std::to_string(size_ >> 20) +
-                                       " MiB); raise the memory limit or use more ranks or nodes (--ingest parallel)");
+                fail(ExitCode::io, not_enough_memory("cannot map input '" + path + "' (" +
+                                                     std::to_string(size_ >> 20) + " MiB)"));
             fail_io(path, std::strerror(err));
         }
         ::madvise(mapped, size_, MADV_SEQUENTIAL);
