@@ -20,8 +20,15 @@ public:
     uint64_t size() const { return size_; }
     const std::string& path() const { return path_; }
 
-    // Tells the kernel that [0, end) will not be read again, so parsed pages leave the resident set.
-    void release_before(uint64_t end) const;
+    // Drops the pages wholly inside [begin, end) from the resident set once they are parsed: a mapped
+    // input counts in RSS, and without this a rank holds its whole share of text until the end of the
+    // run. Reading them again stays correct (the mapping is private and never written, so the kernel
+    // fetches the file's bytes again); it only costs the fetch.
+    void release(uint64_t begin, uint64_t end) const;
+
+    // Line feeds in [begin, end), counted a few MiB at a time with each counted stretch released, so a
+    // count ahead of parsing does not make the whole range resident at once.
+    uint64_t count_line_feeds_releasing(uint64_t begin, uint64_t end) const;
 
 private:
     std::string path_;

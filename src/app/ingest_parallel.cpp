@@ -41,10 +41,14 @@ void parse_part(const RootState& inputs, const Options& options, Share& share, u
     TransferText part{text.substr(begin), options.transactions[f], f, 1, begin, end, {}, true};
     // Rank 0 shows its own share; the shares are cut to equal sizes, so it speaks for all.
     progress.start("read " + options.transactions[f], ProgressUnit::bytes, end - begin);
-    part.on_progress = [&](uint64_t done) { progress.update(done); };
+    const InputFile& input = inputs.transaction_files[f];
+    part.on_progress = [&](uint64_t done) {
+        progress.update(done);
+        input.release(begin, begin + done);
+    };
     file.transfers_begin = share.transfers.size();
     // Counted once: the bound on the part's rows, and (less one) its line feeds for fix_lines.
-    const size_t max_rows = max_rows_in(part);
+    const size_t max_rows = size_t(input.count_line_feeds_releasing(begin, end)) + 1;
     file.line_feeds = max_rows - 1;
     reserve_prefaulted(share.transfers, max_rows);
     file.read = read_transfer_rows(part, inputs.headers[f], inputs.accounts, share.bad, share.transfers);

@@ -27,9 +27,13 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
         progress.start("read", ProgressUnit::bytes, total_bytes);
         for (uint32_t f = 0; f < options.transactions.size(); ++f) {
             TransferText text{root.transaction_files[f].text(), options.transactions[f], f, 1, 0, UINT64_MAX, {}, true};
-            text.on_progress = [&](uint64_t done) { progress.update(done_before + done); };
+            const InputFile& input = root.transaction_files[f];
+            text.on_progress = [&](uint64_t done) {
+                progress.update(done_before + done);
+                input.release(0, done);
+            };
             HeaderMap header;
-            reserve_prefaulted(transfers, max_rows_in(text));
+            reserve_prefaulted(transfers, size_t(input.count_line_feeds_releasing(0, input.size())) + 1);
             scale = std::max(scale, read_transfer_file(text, root.accounts, root.bad, transfers, &header));
             root.headers.push_back(header);
             done_before += root.transaction_files[f].size();

@@ -16,38 +16,39 @@ namespace {
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
 
-// The model, fitted to measurements of the release build (commit 0355a77: freed memory kept for reuse)
-// on generated workloads (tools/ledger-gen, 50 countries) with 0.9 to 281 MB of transactions and 0.02 to
-// 21 MB of accounts, at 1 and 2 ranks and with both ingests: the run report's peak_rss_bytes for the
-// resident part, the smallest `prlimit --as` that let the run finish for the address-space part. Each
-// constant is rounded up from the fit so that the estimate covers every measured peak, by 2-25%;
-// tests/unit/test_memory_budget.cpp keeps the measurements.
+// The model, fitted to measurements of the release build on generated workloads (tools/ledger-gen, 50
+// countries, seed 7) with 4.7 to 281 MB of transactions and 0.02 to 21 MB of accounts, at 1 and 2 ranks
+// and with both ingests: the run report's peak_rss_bytes for the resident part, the smallest
+// `prlimit --as` that let the run finish for the address-space part. Each constant is rounded so that
+// the estimate covers every measured peak, by 2-25%; tests/unit/test_memory_budget.cpp keeps the
+// measurements.
 //
 //   per rank = base + A x accounts bytes + T x transactions bytes held by the rank
 //
 // The accounts table is on every rank (ids, an index and per-account vectors). What a transactions byte
-// costs depends on how the records travel:
-//   one rank (either ingest)        holds all; records and the mapped file, no copies;
-//   parallel ingest, several ranks  holds transactions / ranks, plus the received records and the merge
-//                                   buffer; and every rank maps the whole files;
+// costs depends on how the records travel. The input text itself is not resident for long: parsed
+// stretches of the mapped files are released as the parse goes (InputFile::release), so T is mostly
+// the records:
+//   one rank (either ingest)        holds all records;
+//   parallel ingest, several ranks  holds transactions / ranks, plus the received records;
 //   root ingest, rank 0             holds all, plus one rank's encoded share at a time;
 //   root ingest, other ranks        hold their share only: O x (accounts + transactions) / ranks.
 //
 //                      base      A     T one rank  T parallel  T root rank 0  O root others
-//   resident          24 MiB    11       2.4          3.6           3.2            3.5
+//   resident          28 MiB   8.1       1.3          1.7           2.2            3.0
 //   address space    224 MiB    15       4.3          5.2           5.2            5.2   (+ mapped files)
 //
-// Measured resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1): 11 MiB of
-// transactions 46 / 41 / 56, 31; 45 MiB 121 / 100 / 158, 63; 134 MiB with 2 MiB of accounts 328 / 271 /
-// 448, 152; 268 MiB 607 / 493 / 848, 281; 20 MiB of accounts with 45 MiB of transactions 326 / 274 / 354,
-// 86; with 4.5 MiB 243 / 210 / 238, 62; a tiny input 19.
-// Measured address-space needs, MiB (16 MiB steps): 11 MiB of transactions 244; 45 MiB 389; 268 MiB 1312
-// (np 2 parallel 1009, np 2 root 1556); 20 MiB of accounts with 4.5 MiB of transactions 526; a tiny input
-// 92. Re-checked after the speed work of issue 4 (records grouped in place, exact prefaulted reserves),
-// on the 20M-transfer M workload of scripts/bench.sh (878 MB of transactions, 17.8 MB of accounts):
-// measured np 1 2037 MiB against 2221 estimated; np 2 parallel 1233 per rank against 1718; np 2 root
-// rank 0 2796 against 2890. The estimates still cover every peak; the parallel one is now 39 % high at
-// this size, which only matters to a run within that margin of its limit (refit when it does).
+// Resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1), refitted after the
+// parsed text began to be released: 11 MiB of transactions 36 / 33 / 43, 30; 134 MiB with 2 MiB of
+// accounts 190 / 138 / 308, 152; 268 MiB 341 / 236 / 579, 280; 20 MiB of accounts with 45 MiB of
+// transactions 232 / 182 / 249, 85; with 4.5 MiB 190 / 161 / 180, 61; 45 MiB with 0.2 MiB of accounts
+// 77 / 57 / 112, 63. On the 20M-transfer M workload of scripts/bench.sh (837 MiB of transactions,
+// 17 MiB of accounts): np 1 1199 MiB against 1253 estimated; np 2 parallel 796 per rank against 876;
+// np 2 root rank 0 1958 against 2007, rank 1 912 against 1308 (the others' estimate is loose because
+// their accounts share weighs like a transactions byte).
+// Address-space needs, MiB (16 MiB steps; unchanged by the release, which keeps the mappings):
+// 11 MiB of transactions 244; 45 MiB 389; 268 MiB 1312 (np 2 parallel 1009, np 2 root 1556); 20 MiB of
+// accounts with 4.5 MiB of transactions 526; a tiny input 92.
 // The base is large: the MPI runtime and the libraries reserve address space they never touch, and
 // between 3.7 MB of transactions (92 MiB needed) and 11 MB (244) about 150 MiB more gets reserved (cause
 // not investigated), so below ~10 MB of input the address-space estimate is high by up to 130 MiB.
@@ -57,7 +58,7 @@ struct Model {
     uint64_t one_rank_x10, parallel_x10, root_rank0_x10, root_others_x10;
     bool maps_whole_files;  // count the parts of the mapped transactions files that other ranks hold
 };
-constexpr Model kResident{24 * kMiB, 110, 24, 36, 32, 35, false};
+constexpr Model kResident{28 * kMiB, 81, 13, 17, 22, 30, false};
 constexpr Model kAddressSpace{224 * kMiB, 150, 43, 52, 52, 52, true};
 
 // n x factor_x10 / 10 without overflow for any file size.

@@ -74,10 +74,23 @@ InputFile::~InputFile() {
     if (data_) ::munmap(const_cast<char*>(data_), size_);
 }
 
-void InputFile::release_before(uint64_t end) const {
-    const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
-    const uint64_t aligned = std::min(end, size_) / page * page;
-    if (data_ && aligned > 0) ::madvise(const_cast<char*>(data_), aligned, MADV_DONTNEED);
+void InputFile::release(uint64_t begin, uint64_t end) const {
+    static const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+    const uint64_t first = (begin + page - 1) / page * page;  // a page shared with the previous part stays
+    const uint64_t last = std::min(end, size_) / page * page;
+    if (data_ && first < last) ::madvise(const_cast<char*>(data_ + first), last - first, MADV_DONTNEED);
+}
+
+uint64_t InputFile::count_line_feeds_releasing(uint64_t begin, uint64_t end) const {
+    constexpr uint64_t kStretch = uint64_t{8} << 20;
+    end = std::min(end, size_);
+    uint64_t count = 0;
+    for (uint64_t at = begin; at < end; at += kStretch) {
+        const uint64_t stop = std::min(end, at + kStretch);
+        count += count_line_feeds(text().substr(at, stop - at));
+        release(at, stop);
+    }
+    return count;
 }
 
 uint64_t line_of_offset(std::string_view text, uint64_t offset) {

@@ -18,7 +18,7 @@
 #   6. with the check off, a mapping or allocation that fails mid-run (RLIMIT_AS of 65 MiB on the rank) is
 #      still exit 4 with one line of advice, not a crash.
 # The input is 250,000 transfers (about 11 MiB): per the model in src/app/memory_budget.cpp it needs
-# about 53 MiB resident at np 1, 47 MiB per rank at np 2 (parallel), 62 MiB on rank 0 with --ingest root,
+# about 44 MiB resident at np 1, 39 MiB per rank at np 2 (parallel), 54 MiB on rank 0 with --ingest root,
 # and about 275 MiB of address space at np 1.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
@@ -75,16 +75,16 @@ expect_fits() {
 # 1. An override far below the need.
 for n in 1 2; do
   expect_refused "1 MiB override, np $n" "$n" \
-    "this run \(1 MiB of accounts, 12 MiB of transactions, $n ranks?\) needs about [0-9]+ MiB on rank 0, 1 MiB available \(LEDGER_MEMORY_LIMIT_BYTES\); the accounts table alone needs about 27 MiB on every rank; use nodes with more memory per rank$" \
+    "this run \(1 MiB of accounts, 12 MiB of transactions, $n ranks?\) needs about [0-9]+ MiB on rank 0, 1 MiB available \(LEDGER_MEMORY_LIMIT_BYTES\); the accounts table alone needs about 30 MiB on every rank; use nodes with more memory per rank$" \
     env LEDGER_MEMORY_LIMIT_BYTES=$MiB -- --ingest parallel
 done
 
-# 2. 50 MiB per rank: np 1 does not fit, np 2 does; root ingest does not, and is told why.
-expect_refused "50 MiB at np 1" 1 "this run .* needs about 5[0-9] MiB on rank 0, 50 MiB available .*; use more ranks or nodes$" \
-  env LEDGER_MEMORY_LIMIT_BYTES=$((50 * MiB)) --
-expect_fits "50 MiB at np 2 (parallel)" 2 env LEDGER_MEMORY_LIMIT_BYTES=$((50 * MiB)) -- --ingest parallel
-expect_refused "50 MiB at np 2 (root)" 2 "this run .*--ingest root\) needs about 6[0-9] MiB on rank 0, .*; use --ingest parallel with more ranks or nodes$" \
-  env LEDGER_MEMORY_LIMIT_BYTES=$((50 * MiB)) -- --ingest root
+# 2. 42 MiB per rank: np 1 does not fit, np 2 does; root ingest does not, and is told why.
+expect_refused "42 MiB at np 1" 1 "this run .* needs about 4[0-9] MiB on rank 0, 42 MiB available .*; use more ranks or nodes$" \
+  env LEDGER_MEMORY_LIMIT_BYTES=$((42 * MiB)) --
+expect_fits "42 MiB at np 2 (parallel)" 2 env LEDGER_MEMORY_LIMIT_BYTES=$((42 * MiB)) -- --ingest parallel
+expect_refused "42 MiB at np 2 (root)" 2 "this run .*--ingest root\) needs about 5[0-9] MiB on rank 0, .*; use --ingest parallel with more ranks or nodes$" \
+  env LEDGER_MEMORY_LIMIT_BYTES=$((42 * MiB)) -- --ingest root
 
 # 3. A limit the kernel enforces: the address space (ulimit -v) of each rank.
 RANK_WRAP=(prlimit --as=$((200 * MiB)))

@@ -145,13 +145,24 @@ struct Measured {
 
 TEST(MemoryBudget, ResidentEstimateCoversTheMeasuredPeaks) {
     const Measured measured[] = {
-        {208322, 11722934, 1, false, 0, 47849472},     {2083078, 140674364, 1, false, 0, 343900160},
-        {20828448, 4689091, 1, false, 0, 255254528},   {20860, 281348734, 1, false, 0, 636686336},
-        {20828448, 46891095, 1, false, 0, 341598208},  {208322, 11722934, 2, false, 1, 42602496},
-        {208322, 46891095, 2, false, 0, 104484864},    {20828448, 46891095, 2, false, 0, 287535104},
-        {20860, 281348734, 2, false, 1, 516608000},    {2083078, 140674364, 2, false, 1, 284045312},
-        {2083078, 140674364, 2, true, 0, 470151168},   {2083078, 140674364, 2, true, 1, 159678464},
-        {20860, 281348734, 2, true, 0, 888987648},     {20828448, 4689091, 2, true, 1, 64831488},
+        {208264, 11723030, 1, false, 0, 38322176},  {208264, 11723030, 2, false, 0, 32923648},
+        {208264, 11723030, 2, false, 1, 34799616},  {208264, 11723030, 2, true, 0, 45731840},
+        {208264, 11723030, 2, true, 1, 32124928},  {2082727, 140674352, 1, false, 0, 199933952},
+        {2082727, 140674352, 2, false, 0, 145395712},  {2082727, 140674352, 2, false, 1, 145432576},
+        {2082727, 140674352, 2, true, 0, 323895296},  {2082727, 140674352, 2, true, 1, 159838208},
+        {20827786, 4689193, 1, false, 0, 200179712},  {20827786, 4689193, 2, false, 0, 169668608},
+        {20827786, 4689193, 2, false, 1, 169705472},  {20827786, 4689193, 2, true, 0, 189202432},
+        {20827786, 4689193, 2, true, 1, 64929792},  {20864, 281349727, 1, false, 0, 358195200},
+        {20864, 281349727, 2, false, 0, 248143872},  {20864, 281349727, 2, false, 1, 247795712},
+        {20864, 281349727, 2, true, 0, 607473664},  {20864, 281349727, 2, true, 1, 294559744},
+        {20827786, 46891884, 1, false, 0, 244105216},  {20827786, 46891884, 2, false, 0, 191623168},
+        {20827786, 46891884, 2, false, 1, 191643648},  {20827786, 46891884, 2, true, 0, 261693440},
+        {20827786, 46891884, 2, true, 1, 90025984},  {208264, 46891884, 1, false, 0, 80957440},
+        {208264, 46891884, 2, false, 0, 60747776},  {208264, 46891884, 2, false, 1, 60792832},
+        {208264, 46891884, 2, true, 0, 118132736},  {208264, 46891884, 2, true, 1, 66117632},
+        // The M workload of scripts/bench.sh.
+        {17827754, 877825313, 1, false, 0, 1258000000},  {17827754, 877825313, 2, false, 0, 835000000},
+        {17827754, 877825313, 2, true, 0, 2054000000},  {17827754, 877825313, 2, true, 1, 957000000},
     };
     for (const Measured& m : measured) {
         const JobSize j{m.accounts_bytes, m.transactions_bytes, m.ranks, m.root};
@@ -198,7 +209,7 @@ TEST(MemoryBudget, OverrideDecidesAlone) {
     limits.available_bytes = 1;
     EXPECT_EQ(ledger::memory_shortfall(job(1, 10000, 1), 0, limits), "");
     limits.override_bytes = 1 << 30;
-    EXPECT_EQ(ledger::memory_shortfall(job(1, 100, 1), 0, limits), "");  // about 275 MiB needed
+    EXPECT_EQ(ledger::memory_shortfall(job(1, 100, 1), 0, limits), "");  // about 166 MiB needed
     limits.override_bytes = 100 * kMiB;
     const std::string message = ledger::memory_shortfall(job(1, 100, 2), 1, limits);
     EXPECT_EQ(message.rfind("not enough memory: this run (1 MiB of accounts, 100 MiB of transactions, 2 ranks) "
@@ -216,25 +227,25 @@ TEST(MemoryBudget, AdviceFitsTheCase) {
     EXPECT_NE(root.find("use --ingest parallel with more ranks or nodes"), std::string::npos) << root;
     EXPECT_EQ(ledger::memory_shortfall(job(1, 100, 4, true), 1, limits), "");  // the other ranks fit
     const std::string accounts = ledger::memory_shortfall(job(50, 10, 16), 3, limits);
-    EXPECT_NE(accounts.find("the accounts table alone needs about 574 MiB on every rank"), std::string::npos) << accounts;
+    EXPECT_NE(accounts.find("the accounts table alone needs about 433 MiB on every rank"), std::string::npos) << accounts;
 }
 
 TEST(MemoryBudget, NodeLimitsAreSharedByTheRanksOnTheNode) {
     MemoryLimits limits;
     limits.available_bytes = 1000 * kMiB;
-    const JobSize j = job(0, 170, 4);  // about 24 + 3.6 x 42.5 = 177 MiB per rank
+    const JobSize j = job(0, 280, 4);  // about 28 + 1.7 x 70 = 147 MiB per rank
     limits.ranks_on_node = 4;
     EXPECT_EQ(ledger::memory_shortfall(j, 0, limits), "");
-    limits.available_bytes = 600 * kMiB;  // 150 MiB each
+    limits.available_bytes = 560 * kMiB;  // 140 MiB each
     const std::string message = ledger::memory_shortfall(j, 0, limits);
-    EXPECT_NE(message.find("150 MiB available (MemAvailable shared by 4 ranks on this node)"), std::string::npos) << message;
+    EXPECT_NE(message.find("140 MiB available (MemAvailable shared by 4 ranks on this node)"), std::string::npos) << message;
     limits.ranks_on_node = 2;  // the other two ranks are elsewhere
     EXPECT_EQ(ledger::memory_shortfall(j, 0, limits), "");
     // Root ingest: rank 0 needs far more than the others, and gets the larger part.
     limits.ranks_on_node = 4;
-    limits.available_bytes = 1200 * kMiB;
-    EXPECT_EQ(ledger::memory_shortfall(job(0, 170, 4, true), 0, limits), "");  // 568 + 3 x 173 MiB
-    EXPECT_EQ(ledger::memory_shortfall(job(0, 170, 4, true), 2, limits), "");
+    limits.available_bytes = 1400 * kMiB;
+    EXPECT_EQ(ledger::memory_shortfall(job(0, 280, 4, true), 0, limits), "");  // 644 + 3 x 238 MiB
+    EXPECT_EQ(ledger::memory_shortfall(job(0, 280, 4, true), 2, limits), "");
 }
 
 TEST(MemoryBudget, TighterLimitIsNamed) {
