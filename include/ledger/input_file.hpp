@@ -26,9 +26,11 @@ public:
     // fetches the file's bytes again); it only costs the fetch.
     void release(uint64_t begin, uint64_t end) const;
 
-    // Line feeds in [begin, end), counted a few MiB at a time with each counted stretch released, so a
-    // count ahead of parsing does not make the whole range resident at once.
-    uint64_t count_line_feeds_releasing(uint64_t begin, uint64_t end) const;
+    // Line feeds in [begin, end), read with pread through a small buffer rather than through the
+    // mapping: a count ahead of parsing then neither makes the range resident nor pays the mapping's
+    // page faults twice (measured on this machine, half of a 878 MB file: 0.22 s this way, 0.48 s
+    // through the mapping, and the parse after a release pays another 0.45 s).
+    uint64_t count_line_feeds_in(uint64_t begin, uint64_t end) const;
 
 private:
     std::string path_;

@@ -48,7 +48,7 @@ void parse_part(const RootState& inputs, const Options& options, Share& share, u
     };
     file.transfers_begin = share.transfers.size();
     // Counted once: the bound on the part's rows, and (less one) its line feeds for fix_lines.
-    const size_t max_rows = size_t(input.count_line_feeds_releasing(begin, end)) + 1;
+    const size_t max_rows = size_t(input.count_line_feeds_in(begin, end)) + 1;
     file.line_feeds = max_rows - 1;
     reserve_prefaulted(share.transfers, max_rows);
     file.read = read_transfer_rows(part, inputs.headers[f], inputs.accounts, share.bad, share.transfers);

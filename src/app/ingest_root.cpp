@@ -33,7 +33,7 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
                 input.release(0, done);
             };
             HeaderMap header;
-            reserve_prefaulted(transfers, size_t(input.count_line_feeds_releasing(0, input.size())) + 1);
+            reserve_prefaulted(transfers, size_t(input.count_line_feeds_in(0, input.size())) + 1);
             scale = std::max(scale, read_transfer_file(text, root.accounts, root.bad, transfers, &header));
             root.headers.push_back(header);
             done_before += root.transaction_files[f].size();

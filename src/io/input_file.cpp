@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "ledger/csv.hpp"
 #include "ledger/errors.hpp"
@@ -81,15 +82,25 @@ void InputFile::release(uint64_t begin, uint64_t end) const {
     if (data_ && first < last) ::madvise(const_cast<char*>(data_ + first), last - first, MADV_DONTNEED);
 }
 
-uint64_t InputFile::count_line_feeds_releasing(uint64_t begin, uint64_t end) const {
-    constexpr uint64_t kStretch = uint64_t{8} << 20;
+uint64_t InputFile::count_line_feeds_in(uint64_t begin, uint64_t end) const {
     end = std::min(end, size_);
-    uint64_t count = 0;
-    for (uint64_t at = begin; at < end; at += kStretch) {
-        const uint64_t stop = std::min(end, at + kStretch);
-        count += count_line_feeds(text().substr(at, stop - at));
-        release(at, stop);
+    // Opened again here rather than kept open: a run may name more transactions files than a process
+    // may hold descriptors.
+    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    std::vector<char> buffer(fd >= 0 ? size_t{1} << 20 : 0);
+    uint64_t count = 0, at = begin;
+    while (fd >= 0 && at < end) {
+        const size_t want = size_t(std::min<uint64_t>(buffer.size(), end - at));
+        const ssize_t got = ::pread(fd, buffer.data(), want, off_t(at));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        count += count_line_feeds(std::string_view(buffer.data(), size_t(got)));
+        at += uint64_t(got);
     }
+    if (fd >= 0) ::close(fd);
+    // Whatever could not be read that way (the file gone or shrunk since it was mapped) is counted
+    // through the mapping, which is what the parse will see.
+    if (at < end) count += count_line_feeds(text().substr(at, end - at));
     return count;
 }
 
