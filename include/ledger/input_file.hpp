@@ -23,8 +23,9 @@ public:
     // Drops the pages wholly inside [begin, end) from the resident set once they are parsed: a mapped
     // input counts in RSS, and without this a rank holds its whole share of text until the end of the
     // run. Reading them again stays correct (the mapping is private and never written, so the kernel
-    // fetches the file's bytes again); it only costs the fetch.
-    void release(uint64_t begin, uint64_t end) const;
+    // fetches the file's bytes again); it only costs the fetch. Returns where the released pages end
+    // (at least `begin`), so that a caller releasing behind a parse can go on from there.
+    uint64_t release(uint64_t begin, uint64_t end) const;
 
     // Line feeds in [begin, end), read with pread through a small buffer rather than through the
     // mapping: a count ahead of parsing then neither makes the range resident nor pays the mapping's

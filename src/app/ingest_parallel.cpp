@@ -42,9 +42,10 @@ void parse_part(const RootState& inputs, const Options& options, Share& share, u
     // Rank 0 shows its own share; the shares are cut to equal sizes, so it speaks for all.
     progress.start("read " + options.transactions[f], ProgressUnit::bytes, end - begin);
     const InputFile& input = inputs.transaction_files[f];
+    uint64_t released = begin;
     part.on_progress = [&](uint64_t done) {
         progress.update(done);
-        input.release(begin, begin + done);
+        released = input.release(released, begin + done);
     };
     file.transfers_begin = share.transfers.size();
     // Counted once: the bound on the part's rows, and (less one) its line feeds for fix_lines.

@@ -28,9 +28,10 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
         for (uint32_t f = 0; f < options.transactions.size(); ++f) {
             TransferText text{root.transaction_files[f].text(), options.transactions[f], f, 1, 0, UINT64_MAX, {}, true};
             const InputFile& input = root.transaction_files[f];
+            uint64_t released = 0;
             text.on_progress = [&](uint64_t done) {
                 progress.update(done_before + done);
-                input.release(0, done);
+                released = input.release(released, done);
             };
             HeaderMap header;
             reserve_prefaulted(transfers, size_t(input.count_line_feeds_in(0, input.size())) + 1);

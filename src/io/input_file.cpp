@@ -75,11 +75,13 @@ InputFile::~InputFile() {
     if (data_) ::munmap(const_cast<char*>(data_), size_);
 }
 
-void InputFile::release(uint64_t begin, uint64_t end) const {
+uint64_t InputFile::release(uint64_t begin, uint64_t end) const {
     static const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
     const uint64_t first = (begin + page - 1) / page * page;  // a page shared with the previous part stays
     const uint64_t last = std::min(end, size_) / page * page;
-    if (data_ && first < last) ::madvise(const_cast<char*>(data_ + first), last - first, MADV_DONTNEED);
+    if (!data_ || first >= last) return begin;
+    ::madvise(const_cast<char*>(data_ + first), last - first, MADV_DONTNEED);
+    return last;
 }
 
 uint64_t InputFile::count_line_feeds_in(uint64_t begin, uint64_t end) const {
