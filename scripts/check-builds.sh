@@ -36,9 +36,9 @@ check_asan() {
   echo "== unit tests under ASan + UBSan (leak detection on)"
   (cd "$dir" && ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1" \
     ctest --output-on-failure -L unit -j"$jobs")
-  echo "== MPI end-to-end tests under ASan + UBSan (leak detection off: Open MPI leaks)"
+  echo "== MPI layer and end-to-end tests under ASan + UBSan (leak detection off: Open MPI leaks)"
   (cd "$dir" && ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:strict_string_checks=1" \
-    ctest --output-on-failure -L e2e -E "$exclude" --timeout 1800)
+    ctest --output-on-failure -L "mpi|e2e" -E "$exclude" --timeout 1800)
 }
 
 check_werror() {

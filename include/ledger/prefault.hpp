@@ -12,12 +12,13 @@ namespace ledger {
 // Best effort: does nothing where the kernel does not support it.
 void prefault_for_writing(void* begin, size_t bytes);
 
-// Reserves room for `count` more elements and prefaults that room.
+// Reserves room for `count` more elements and prefaults that room. `headroom` more elements are reserved
+// but not touched: address space only, resident only if the vector grows into it.
 template <typename T>
-void reserve_prefaulted(std::vector<T>& v, size_t count) {
+void reserve_prefaulted(std::vector<T>& v, size_t count, size_t headroom = 0) {
     const size_t before = v.size();
-    v.reserve(before + count);
-    prefault_for_writing(v.data() + before, (v.capacity() - before) * sizeof(T));
+    v.reserve(before + count + headroom);
+    prefault_for_writing(v.data() + before, count * sizeof(T));
 }
 
 }  // namespace ledger

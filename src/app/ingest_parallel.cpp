@@ -51,7 +51,10 @@ void parse_part(const RootState& inputs, const Options& options, Share& share, u
     // Counted once: the bound on the part's rows, and (less one) its line feeds for fix_lines.
     const size_t max_rows = size_t(input.count_line_feeds_in(begin, end)) + 1;
     file.line_feeds = max_rows - 1;
-    reserve_prefaulted(share.transfers, max_rows);
+    // The headroom is for the exchange: a rank whose countries hold more records than it parsed keeps
+    // them in this vector (Exchange::exchange_in_place); an eighth covers the imbalance that assigning
+    // whole countries by load leaves on the workloads of scripts/bench.sh, and past it the vector grows.
+    reserve_prefaulted(share.transfers, max_rows, max_rows / 8);
     file.read = read_transfer_rows(part, inputs.headers[f], inputs.accounts, share.bad, share.transfers);
     file.transfers_end = share.transfers.size();
     file.parsed = true;
@@ -148,33 +151,25 @@ void fail_on_first_problem(const Options& options, const Share& share) {
     if (share.file_failure) throw *share.file_failure;
 }
 
-// Each destination rank's records, contiguous: group r is records[begin[r], begin[r] + count[r]).
-struct Groups {
-    std::vector<uint64_t> count, begin;
-};
-
 // Moves each record into its destination rank's group, in place (cycle by cycle, as an American flag sort
-// does). The groups lie in rank order except `own`, which comes last: the other groups then go out in
-// one all-to-all straight from the vector, and the records that stay never travel. In place because a
-// grouped copy would cost as much fresh memory as the records, and first-touch page faults are a large
-// part of the ingest's time.
-Groups group_in_place(std::vector<Transfer>& records, const std::vector<int>& owner, const AccountTable& accounts,
-                      int ranks, int own) {
+// does), and returns the groups' sizes by rank. The own group comes first and the others follow in Exchange::send_order, the layout
+// exchange_in_place works on. In place because a grouped copy would cost as much fresh memory as the
+// records, and first-touch page faults are a large part of the ingest's time.
+std::vector<uint64_t> group_in_place(std::vector<Transfer>& records, const std::vector<int>& owner,
+                                     const AccountTable& accounts, int ranks, int own) {
     const auto owner_of = [&](const Transfer& t) { return size_t(owner[accounts.country[t.from]]); };
-    Groups groups{std::vector<uint64_t>(size_t(ranks), 0), std::vector<uint64_t>(size_t(ranks), 0)};
-    for (const Transfer& t : records) ++groups.count[owner_of(t)];
-    std::vector<size_t> layout;
-    for (int r = 0; r < ranks; ++r)
-        if (r != own) layout.push_back(size_t(r));
-    layout.push_back(size_t(own));
+    std::vector<uint64_t> count(size_t(ranks), 0), begin(size_t(ranks), 0);
+    for (const Transfer& t : records) ++count[owner_of(t)];
+    std::vector<size_t> layout{size_t(own)};
+    for (const int r : mpi::Exchange::send_order(own, ranks)) layout.push_back(size_t(r));
     uint64_t at = 0;
     for (const size_t r : layout) {
-        groups.begin[r] = at;
-        at += groups.count[r];
+        begin[r] = at;
+        at += count[r];
     }
-    std::vector<size_t> next(groups.begin.begin(), groups.begin.end());
+    std::vector<size_t> next(begin.begin(), begin.end());
     for (const size_t r : layout) {
-        const size_t end = size_t(groups.begin[r] + groups.count[r]);
+        const size_t end = size_t(begin[r] + count[r]);
         while (next[r] < end) {
             const size_t home = owner_of(records[next[r]]);
             if (home == r) {
@@ -184,24 +179,7 @@ Groups group_in_place(std::vector<Transfer>& records, const std::vector<int>& ow
             }
         }
     }
-    return groups;
-}
-
-// The received runs (one per source rank, each sorted) merged pairwise into one sorted sequence.
-void merge_runs(std::vector<Transfer>& records, const std::vector<uint64_t>& run_sizes) {
-    std::vector<size_t> bounds{0};
-    for (uint64_t n : run_sizes) bounds.push_back(bounds.back() + size_t(n));
-    const auto before = [](const Transfer& a, const Transfer& b) { return replay_before(a, b); };
-    while (bounds.size() > 2) {
-        std::vector<size_t> merged{0};
-        for (size_t i = 0; i + 2 < bounds.size(); i += 2) {
-            std::inplace_merge(records.begin() + std::ptrdiff_t(bounds[i]), records.begin() + std::ptrdiff_t(bounds[i + 1]),
-                               records.begin() + std::ptrdiff_t(bounds[i + 2]), before);
-            merged.push_back(bounds[i + 2]);
-        }
-        if (bounds.size() % 2 == 0) merged.push_back(bounds.back());
-        bounds = std::move(merged);
-    }
+    return count;
 }
 
 }  // namespace
@@ -246,9 +224,10 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         inputs.opening = rescale_opening(inputs.accounts, scale, options.accounts);
         rescale_transfers(share.transfers, scale);
     });
-    // Countries are assigned before sorting, so that each destination's group is sorted on its own and
-    // the groups go out of the rank's own record vector without a copy.
-    Groups groups;
+    // Records are grouped by owner where they lie and exchanged inside the same vector; each rank then
+    // sorts only what it replays. Sorting before the exchange would need a merge afterwards, and a merge
+    // of two runs needs a buffer half their size.
+    std::vector<uint64_t> group_counts;
     std::vector<int> owner;
     {
         StageTimer timer(times, Stage::partition);
@@ -256,39 +235,15 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         per_country = transfers_per_country(share.transfers, inputs.accounts);
         exchange.sum_in_place(per_country);
         owner = assign_countries(per_country, ranks);
-        groups = ranks > 1 ? group_in_place(share.transfers, owner, inputs.accounts, ranks, rank)
-                           : Groups{{share.transfers.size()}, {0}};
+        group_counts = ranks > 1 ? group_in_place(share.transfers, owner, inputs.accounts, ranks, rank)
+                                 : std::vector<uint64_t>{share.transfers.size()};
     }
-    {
-        StageTimer timer(times, Stage::sort);
-        for (size_t r = 0; r < groups.count.size(); ++r)
-            sort_for_replay(std::span<Transfer>(share.transfers).subspan(size_t(groups.begin[r]), size_t(groups.count[r])));
-    }
-    std::vector<uint64_t> run_sizes;  // the sorted runs of work.transfers, in order
     {
         StageTimer timer(times, Stage::exchange);
-        const uint64_t own = groups.count[size_t(rank)];
-        if (ranks > 1) {
-            std::vector<uint64_t> send = groups.count;
-            send[size_t(rank)] = 0;  // the own group, last in the vector, stays
-            std::vector<uint64_t> received_runs;
-            const std::vector<Transfer> received = exchange.exchange_by_owner<Transfer>(share.transfers, send, &received_runs);
-            // The own run moves to the front and the received runs follow it, in pages already touched.
-            const auto own_begin = share.transfers.end() - std::ptrdiff_t(own);
-            std::copy(own_begin, share.transfers.end(), share.transfers.begin());
-            share.transfers.resize(size_t(own));
-            share.transfers.insert(share.transfers.end(), received.begin(), received.end());
-            run_sizes.push_back(own);
-            run_sizes.insert(run_sizes.end(), received_runs.begin(), received_runs.end());
-        } else {
-            run_sizes.push_back(own);
-        }
+        if (ranks > 1) exchange.exchange_in_place(share.transfers, group_counts);
         work.transfers = std::move(share.transfers);
-        const uint64_t good_rows = work.static_totals.transfers + [&] {
-            uint64_t n = 0;
-            for (uint64_t c : groups.count) n += c;
-            return n;
-        }();
+        uint64_t good_rows = work.static_totals.transfers;
+        for (const uint64_t n : group_counts) good_rows += n;
         std::vector<uint64_t> read_total{good_rows};
         exchange.sum_in_place(read_total);
         inputs.transfers_read = read_total[0];
@@ -306,7 +261,7 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
     }
     {
         StageTimer timer(times, Stage::sort);
-        merge_runs(work.transfers, run_sizes);
+        sort_for_replay(work.transfers);
     }
     const RunShape shape{scale, inputs.accounts.size(), inputs.accounts.countries.size()};
     add_accounts_of_rank(work, shape, owner, inputs.accounts, inputs.opening, rank);

@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <boost/mpi/collectives.hpp>
+#include <algorithm>
 #include <climits>
 #include <numeric>
 
@@ -121,20 +122,54 @@ std::vector<uint64_t> Exchange::exchange_counts(const std::vector<uint64_t>& sen
     return recv_bytes;
 }
 
-void Exchange::exchange_payload(const char* send, const std::vector<uint64_t>& send_bytes, char* recv,
-                                const std::vector<uint64_t>& recv_bytes) {
-    std::vector<int> send_counts, recv_counts;
-    for (size_t r = 0; r < send_bytes.size(); ++r) {
-        send_counts.push_back(checked_count(send_bytes[r]));
-        recv_counts.push_back(checked_count(recv_bytes[r]));
-        if (int(r) != rank()) {
-            bytes_sent_ += send_bytes[r];
-            bytes_received_ += recv_bytes[r];
+std::vector<int> Exchange::send_order(int rank, int ranks) {
+    std::vector<int> order;
+    for (int d = 1; d < ranks; ++d) order.push_back((rank + d) % ranks);
+    return order;
+}
+
+// Step by step (see send_order), each step in chunks: a chunk goes out from the front of the records
+// not yet sent while one comes in. An incoming chunk belongs right after the records already in place;
+// it lands there when that room has been sent away or lies past what the rank held, and otherwise waits
+// in a buffer of its own until the end. When every rank sends about what it receives, nothing waits.
+void Exchange::exchange_groups_in_place(char* base, uint64_t own_bytes, uint64_t held_bytes,
+                                        const std::vector<uint64_t>& send_bytes,
+                                        const std::vector<uint64_t>& recv_bytes, uint64_t chunk_bytes) {
+    constexpr int kTag = 17;
+    if (chunk_bytes == 0 || chunk_bytes > uint64_t(INT_MAX)) fail(ExitCode::internal, "exchange chunk size out of range");
+    struct Waiting {
+        uint64_t at;
+        Bytes bytes;
+    };
+    std::vector<Waiting> waiting;
+    Bytes staging;
+    uint64_t send_at = own_bytes, recv_at = own_bytes;
+    for (int d = 1; d < size(); ++d) {
+        const int to = (rank() + d) % size(), from = (rank() - d + size()) % size();
+        const uint64_t send_end = send_at + send_bytes[size_t(to)];
+        const uint64_t recv_end = recv_at + recv_bytes[size_t(from)];
+        bytes_sent_ += send_bytes[size_t(to)];
+        bytes_received_ += recv_bytes[size_t(from)];
+        while (send_at < send_end || recv_at < recv_end) {
+            const uint64_t out = std::min(chunk_bytes, send_end - send_at), in = std::min(chunk_bytes, recv_end - recv_at);
+            const bool room_now = recv_at + in <= send_at || recv_at >= held_bytes;
+            if (!room_now && staging.size() < in) staging.resize(size_t(in));
+            char* const into = room_now ? base + recv_at : staging.data();
+            MPI_Request requests[2];
+            int pending = 0;
+            if (in) MPI_Irecv(into, int(in), MPI_BYTE, from, kTag, comm_, &requests[pending++]);
+            if (out) MPI_Isend(base + send_at, int(out), MPI_BYTE, to, kTag, comm_, &requests[pending++]);
+            MPI_Waitall(pending, requests, MPI_STATUSES_IGNORE);
+            send_at += out;
+            if (in && !room_now) {
+                if (recv_at + in <= send_at) std::memcpy(base + recv_at, staging.data(), size_t(in));
+                else waiting.push_back({recv_at, Bytes(staging.begin(), staging.begin() + std::ptrdiff_t(in))});
+            }
+            recv_at += in;
         }
     }
-    const std::vector<int> send_displs = displacements(send_counts), recv_displs = displacements(recv_counts);
-    MPI_Alltoallv(send, send_counts.data(), send_displs.data(), MPI_BYTE, recv, recv_counts.data(),
-                  recv_displs.data(), MPI_BYTE, comm_);
+    // Every record has gone out by now, so all the room is free.
+    for (const Waiting& w : waiting) std::memcpy(base + w.at, w.bytes.data(), w.bytes.size());
 }
 
 std::vector<uint64_t> Exchange::all_gather(std::span<const uint64_t> mine) {

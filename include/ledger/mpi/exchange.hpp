@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "ledger/errors.hpp"
-#include "ledger/prefault.hpp"
 
 namespace ledger::mpi {
 
@@ -84,28 +83,44 @@ public:
     // Root's buffer reaches every rank.
     void broadcast_from_root(Bytes& bytes);
 
-    // Typed all-to-all of records already grouped by destination: `counts[r]` items go to rank r. Returns
-    // the items received, grouped by source rank, and how many came from each.
+    // The order in which a rank's records for the other ranks lie, after its own group, and go out: to
+    // rank + 1, rank + 2, ... (mod ranks). At step d every rank sends to rank + d and receives from
+    // rank - d, so each step is one send and one receive per rank, and every pair meets exactly once.
+    static std::vector<int> send_order(int rank, int ranks);
+
+    // All-to-all of records inside their own vector. `records` holds this rank's own group first, then
+    // one group per other rank in send_order; counts[r] is the size of rank r's group. Afterwards it
+    // holds the own group, unmoved, followed by the records the other ranks sent (their order is
+    // unspecified: the caller sorts). Records arrive in chunks into the room the records already sent
+    // have left, so no second vector of received records is ever held: the rank's peak is about the
+    // larger of what it parsed and what it keeps.
+    // Chunks of `chunk_bytes` keep each message far below MPI's 2 GiB count limit; tests use small ones.
+    static constexpr uint64_t kExchangeChunkBytes = uint64_t{4} << 20;
     template <class T>
-    std::vector<T> exchange_by_owner(std::span<const T> grouped, std::span<const uint64_t> counts,
-                                     std::vector<uint64_t>* received_counts) {
+    void exchange_in_place(std::vector<T>& records, std::span<const uint64_t> counts,
+                           uint64_t chunk_bytes = kExchangeChunkBytes) {
         static_assert(std::is_trivially_copyable_v<T>);
+        const size_t own = size_t(counts[size_t(rank())]);
         std::vector<uint64_t> send_bytes(counts.begin(), counts.end());
-        for (uint64_t& n : send_bytes) n *= sizeof(T);
-        const std::vector<uint64_t> recv_bytes = exchange_counts(send_bytes);
-        uint64_t total = 0;
-        received_counts->clear();
-        for (uint64_t n : recv_bytes) {
-            received_counts->push_back(n / sizeof(T));
-            total += n;
+        uint64_t held = 0;
+        for (uint64_t& n : send_bytes) {
+            held += n;
+            n *= sizeof(T);
         }
-        // Hundreds of MiB of fresh pages on a large run: mapped in bulk (prefault.hpp) before being filled.
-        std::vector<T> received;
-        reserve_prefaulted(received, size_t(total / sizeof(T)));
-        received.resize(size_t(total / sizeof(T)));
-        exchange_payload(reinterpret_cast<const char*>(grouped.data()), send_bytes,
-                         reinterpret_cast<char*>(received.data()), recv_bytes);
-        return received;
+        if (held != records.size()) fail(ExitCode::internal, "records to exchange do not match their group counts");
+        send_bytes[size_t(rank())] = 0;
+        const std::vector<uint64_t> recv_bytes = exchange_counts(send_bytes);
+        size_t kept = own;
+        for (uint64_t n : recv_bytes) kept += size_t(n / sizeof(T));
+        // A rank that keeps more than it parsed grows its vector: within the headroom the parse reserved,
+        // that is only fresh pages; past it, one copy.
+        if (kept > records.size()) {
+            records.reserve(kept);
+            records.resize(kept);
+        }
+        exchange_groups_in_place(reinterpret_cast<char*>(records.data()), own * sizeof(T), held * sizeof(T),
+                                 send_bytes, recv_bytes, chunk_bytes);
+        records.resize(kept);
     }
 
     // Each rank contributes the same number of values; every rank gets all of them, rank after rank.
@@ -120,8 +135,9 @@ public:
 
 private:
     std::vector<uint64_t> exchange_counts(const std::vector<uint64_t>& send_bytes);
-    void exchange_payload(const char* send, const std::vector<uint64_t>& send_bytes, char* recv,
-                          const std::vector<uint64_t>& recv_bytes);
+    void exchange_groups_in_place(char* base, uint64_t own_bytes, uint64_t held_bytes,
+                                  const std::vector<uint64_t>& send_bytes, const std::vector<uint64_t>& recv_bytes,
+                                  uint64_t chunk_bytes);
     boost::mpi::communicator comm_;
     uint64_t bytes_sent_ = 0;
     uint64_t bytes_received_ = 0;
