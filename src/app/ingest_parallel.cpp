@@ -152,14 +152,15 @@ void fail_on_first_problem(const Options& options, const Share& share) {
 }
 
 // Moves each record into its destination rank's group, in place (cycle by cycle, as an American flag sort
-// does), and returns the groups' sizes by rank. The own group comes first and the others follow in Exchange::send_order, the layout
-// exchange_in_place works on. In place because a grouped copy would cost as much fresh memory as the
+// does), and returns the groups' sizes by rank; every record is one of `records_per_country`. The own
+// group comes first and the others follow in Exchange::send_order, the layout exchange_in_place works on. In place because a grouped copy would cost as much fresh memory as the
 // records, and first-touch page faults are a large part of the ingest's time.
 std::vector<uint64_t> group_in_place(std::vector<Transfer>& records, const std::vector<int>& owner,
-                                     const AccountTable& accounts, int ranks, int own) {
+                                     std::span<const uint64_t> records_per_country, const AccountTable& accounts,
+                                     int ranks, int own) {
     const auto owner_of = [&](const Transfer& t) { return size_t(owner[accounts.country[t.from]]); };
     std::vector<uint64_t> count(size_t(ranks), 0), begin(size_t(ranks), 0);
-    for (const Transfer& t : records) ++count[owner_of(t)];
+    for (size_t c = 0; c < records_per_country.size(); ++c) count[size_t(owner[c])] += records_per_country[c];
     std::vector<size_t> layout{size_t(own)};
     for (const int r : mpi::Exchange::send_order(own, ranks)) layout.push_back(size_t(r));
     uint64_t at = 0;
@@ -167,7 +168,13 @@ std::vector<uint64_t> group_in_place(std::vector<Transfer>& records, const std::
         begin[r] = at;
         at += count[r];
     }
+    // The own group first, in input order: a swap forward keeps the own records' order (only the others
+    // move about). A day exported in time order then leaves the kept records nearly sorted.
+    size_t kept = 0;
+    for (size_t i = 0; i < records.size(); ++i)
+        if (owner_of(records[i]) == size_t(own)) std::swap(records[kept++], records[i]);
     std::vector<size_t> next(begin.begin(), begin.end());
+    next[size_t(own)] = kept;
     for (const size_t r : layout) {
         const size_t end = size_t(begin[r] + count[r]);
         while (next[r] < end) {
@@ -232,10 +239,11 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
     {
         StageTimer timer(times, Stage::partition);
         split_static_rejections(share.transfers, work.static_rejections, work.static_totals);
-        per_country = transfers_per_country(share.transfers, inputs.accounts);
+        const std::vector<uint64_t> local_per_country = transfers_per_country(share.transfers, inputs.accounts);
+        per_country = local_per_country;
         exchange.sum_in_place(per_country);
         owner = assign_countries(per_country, ranks);
-        group_counts = ranks > 1 ? group_in_place(share.transfers, owner, inputs.accounts, ranks, rank)
+        group_counts = ranks > 1 ? group_in_place(share.transfers, owner, local_per_country, inputs.accounts, ranks, rank)
                                  : std::vector<uint64_t>{share.transfers.size()};
     }
     {
