@@ -30,6 +30,9 @@ RankResult replay_work(RankWork& work, int rank, ProgressReporter& progress) {
     const std::vector<uint128> before = sums_of_held(balances, work);
 
     result.rejections = std::move(work.static_rejections);
+    // Room for every transfer to be rejected, as address space: only what the replay writes becomes
+    // resident, and the vector never grows by copying (a copy's fresh pages cost more here than the writes).
+    result.rejections.reserve(result.rejections.size() + work.transfers.size());
     result.totals = work.static_totals;
     ReplayTotals replayed;
     progress.start("replay", ProgressUnit::transfers, work.transfers.size());
