@@ -37,17 +37,20 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 //   root ingest, other ranks        hold their share only: O x (accounts + transactions) / ranks.
 //
 //                      base      A     T one rank  T parallel  T root rank 0  O root others
-//   resident          28 MiB   8.1       1.3          1.3           2.2            3.0
+//   resident          26 MiB   8.2       1.3          1.3           2.2            3.0
 //   address space    224 MiB    15       4.3          5.2           5.2            5.2   (+ mapped files)
 //
-// Resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1), refitted after the
-// parsed text began to be released (np 2 parallel again after the exchange moved in place): 11 MiB of
-// transactions 36 / 32 / 43, 30; 134 MiB with 2 MiB of accounts 190 / 110 / 308, 152; 268 MiB
-// 341 / 180 / 579, 280; 20 MiB of accounts with 45 MiB of transactions 232 / 180 / 249, 85; with 4.5 MiB
-// 190 / 160 / 180, 61; 45 MiB with 0.2 MiB of accounts 77 / 51 / 112, 63. On the 20M-transfer M workload of scripts/bench.sh (837 MiB of transactions,
-// 17 MiB of accounts): np 1 1199 MiB against 1253 estimated; np 2 parallel 673 per rank against 709 (796 against 876 before the in-place exchange);
-// np 2 root rank 0 1958 against 2007, rank 1 912 against 1308 (the others' estimate is loose because
-// their accounts share weighs like a transactions byte).
+// Resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1), last measured after
+// the parallel exchange moved in place and the replay began to reserve its rejections: 11 MiB of
+// transactions 34 / 32 / 43, 30; 134 MiB with 2 MiB of accounts 186 / 109 / 306, 152; 268 MiB
+// 334 / 177 / 574, 280; 20 MiB of accounts with 45 MiB of transactions 245 / 189 / 249, 94; with 4.5 MiB
+// 189 / 160 / 180, 62; 45 MiB with 0.2 MiB of accounts 72 / 52 / 112, 63. (The reserve lowered the large
+// runs' peaks and raised the 245: the reserved block takes a freed, already resident stretch of the heap
+// that the output's buffers would otherwise have reused.) On the 20M-transfer M workload of
+// scripts/bench.sh (837 MiB of transactions, 17 MiB of accounts): np 1 1150 MiB against 1253 estimated;
+// np 2 parallel 648 per rank against 709 (796 against 876 before the in-place exchange); np 2 root rank 0
+// 1956 against 2007, rank 1 912 against 1307 (the others' estimate is loose because their accounts share
+// weighs like a transactions byte).
 // Address-space needs, MiB (16 MiB steps; unchanged by the release, which keeps the mappings):
 // 11 MiB of transactions 244; 45 MiB 389; 268 MiB 1312 (np 2 parallel 1009, np 2 root 1556); 20 MiB of
 // accounts with 4.5 MiB of transactions 526; a tiny input 92.
@@ -62,7 +65,7 @@ struct Model {
     uint64_t one_rank_x10, parallel_x10, root_rank0_x10, root_others_x10;
     bool maps_whole_files;  // count the parts of the mapped transactions files that other ranks hold
 };
-constexpr Model kResident{28 * kMiB, 81, 13, 13, 22, 30, false};
+constexpr Model kResident{26 * kMiB, 82, 13, 13, 22, 30, false};
 constexpr Model kAddressSpace{224 * kMiB, 150, 43, 52, 52, 52, true};
 
 // n x factor_x10 / 10 without overflow for any file size.

@@ -18,7 +18,7 @@
 #   6. with the check off, a mapping or allocation that fails mid-run (RLIMIT_AS of 65 MiB on the rank) is
 #      still exit 4 with one line of advice, not a crash.
 # The input is 250,000 transfers (about 11 MiB): per the model in src/app/memory_budget.cpp it needs
-# about 44 MiB resident at np 1, 39 MiB per rank at np 2 (parallel), 54 MiB on rank 0 with --ingest root,
+# about 43 MiB resident at np 1, 35 MiB per rank at np 2 (parallel), 52 MiB on rank 0 with --ingest root,
 # and about 275 MiB of address space at np 1.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
@@ -75,7 +75,7 @@ expect_fits() {
 # 1. An override far below the need.
 for n in 1 2; do
   expect_refused "1 MiB override, np $n" "$n" \
-    "this run \(1 MiB of accounts, 12 MiB of transactions, $n ranks?\) needs about [0-9]+ MiB on rank 0, 1 MiB available \(LEDGER_MEMORY_LIMIT_BYTES\); the accounts table alone needs about 30 MiB on every rank; use nodes with more memory per rank$" \
+    "this run \(1 MiB of accounts, 12 MiB of transactions, $n ranks?\) needs about [0-9]+ MiB on rank 0, 1 MiB available \(LEDGER_MEMORY_LIMIT_BYTES\); the accounts table alone needs about 28 MiB on every rank; use nodes with more memory per rank$" \
     env LEDGER_MEMORY_LIMIT_BYTES=$MiB -- --ingest parallel
 done
 
