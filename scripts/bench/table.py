@@ -17,8 +17,8 @@ def fmt(x, digits=2):
 
 def main(path):
     rows = [json.loads(line) for line in open(path) if line.strip()]
-    header = ["workload", "row", "wall_s", "Mtransfers/s", "MB/s", "x wc -l", "rss_max_MB", "rss_total_MB",
-              "wire_MB/rank"] + [f"{s}_s" for s in STAGES]
+    header = ["workload", "row", "wall_s", "Mtransfers/s", "MB/s", "x wc -l", "rss_max_MiB", "rss_total_MiB",
+              "wire_MiB/rank"] + [f"{s}_s" for s in STAGES]
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     for r in rows:
