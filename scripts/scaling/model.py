@@ -15,7 +15,10 @@ t = fixed + x / rate (least squares over the workload sizes the study ran; the s
 study give two), x being the stage's unit of work:
   read_parse                      input bytes (accounts file + transactions)
   partition, replay               records
-  exchange (CPU part)             records passed through it (fitted on parallel-ingest 1-rank runs)
+  exchange (CPU part)             records passed through it (fitted on parallel-ingest 1-rank runs; the
+                                  parallel exchange works in place and a 1-rank run passes nothing
+                                  through it, so this fits to zero and the network term below is
+                                  the parallel exchange's whole cost)
   sort                            n log2 n, n records sorted by one rank
   write, gather                   accounts, on rank 0 (gather also pays the network below)
   B                               bytes sent per record that changes rank, from the multi-rank runs'
@@ -24,10 +27,10 @@ study give two), x being the stage's unit of work:
 
 The stages, for N transfers, A accounts, P = nodes x ranks_per_node ranks, a share s = N/P:
   parallel ingest: every rank parses the whole accounts file and its s-record share of the
-    transactions (but no faster in total than the shared file system serves them), sorts and
-    partitions them, sends the (P - rpn)/P of them owned by ranks on other nodes to their owners
-    (all-to-all: every node's NIC carries rpn x s x B x (P - rpn)/P bytes each way, plus P - 1
-    message latencies), merges and replays what it owns.
+    transactions (but no faster in total than the shared file system serves them), partitions them,
+    sends the (P - rpn)/P of them owned by ranks on other nodes to their owners (all-to-all: every
+    node's NIC carries rpn x s x B x (P - rpn)/P bytes each way, plus P - 1 message latencies), sorts
+    and replays what it owns.
   root ingest: rank 0 parses, sorts and partitions all N records, then sends every record owned by
     another node through its one NIC: N x B x (P - rpn)/P bytes, plus P - 1 message latencies.
   both: replay is bounded by the busiest rank, which holds at least max(N/P, f x N) records, f the
@@ -101,9 +104,9 @@ class Calibration:
         # stage -> (fixed seconds, seconds per unit); a stage with no time column costs nothing.
         self.cost = {}
         for stage in STAGES:
-            # The exchange's own CPU work (packing, copying, unpacking records) shows in a 1-rank run
-            # of the parallel ingest, which still passes every record through it; root ingest skips
-            # it on one rank.
+            # The exchange's own CPU work is fitted on the parallel ingest's 1-rank runs; root ingest
+            # skips the stage on one rank. (The parallel exchange now works in place and does nothing
+            # on one rank, so this fits to zero: see the module's docstring.)
             runs = [r for r in ones if stage != "exchange" or r["ingest"] == "parallel"]
             points = [(units(r, stage), number(r.get(f"stage_{stage}_seconds"), 0.0)) for r in runs]
             self.cost[stage] = linear_fit(points) if points else (0.0, 0.0)
@@ -139,7 +142,12 @@ class Calibration:
                + ", ".join(f"{n:,}" for n in self.sizes) + " transfers"]
         for stage, (fixed, per_unit) in self.cost.items():
             unit = STAGE_UNITS[stage]
-            rate = f"{1 / per_unit:,.0f} {unit}/s" if unit != "n log2 n" else f"{per_unit:.3e} s x n log2 n"
+            if per_unit <= 0:
+                rate = "no cost measured"
+            elif unit == "n log2 n":
+                rate = f"{per_unit:.3e} s x n log2 n"
+            else:
+                rate = f"{1 / per_unit:,.0f} {unit}/s"
             out.append(f"  {stage:10} {rate:>28}  + {fixed * 1000:7.1f} ms fixed")
         out += [
             f"  B = {self.record_bytes:.1f} bytes per record moved "
