@@ -49,10 +49,41 @@ bool AccountTable::build_number_index(const std::string& file_name) {
     return true;
 }
 
-uint64_t AccountTable::hash_id(std::string_view id) { return std::hash<std::string_view>{}(id); }
+uint64_t AccountTable::hash_id(std::string_view id) {
+    constexpr uint64_t kLow56 = (uint64_t{1} << 56) - 1;
+    static_assert(kMaxIdBytes < 256, "an id's length must fit in the hash's top byte");
+    // Longer ids than any account can have still get a tag no account has: they are simply not found.
+    const uint64_t length = std::min<uint64_t>(id.size(), 255);
+    return (std::hash<std::string_view>{}(id) & kLow56) | (length << 56);
+}
+
+namespace {
+
+// The id zero-padded to kInlineIdBytes, as a HashedSlot keeps it; only for ids that short.
+struct PaddedId {
+    uint64_t words[2] = {0, 0};
+    explicit PaddedId(std::string_view id) { std::memcpy(words, id.data(), id.size()); }
+    bool equals(const char* inline_id) const {
+        uint64_t stored[2];
+        std::memcpy(stored, inline_id, sizeof stored);
+        return stored[0] == words[0] && stored[1] == words[1];
+    }
+};
+static_assert(sizeof(PaddedId) == AccountTable::kInlineIdBytes);
+
+}  // namespace
 
 AccountTable::Slot AccountTable::find_hashed(std::string_view id, uint64_t hash) const {
     const size_t mask = slot_by_hash.size() - 1;
+    if (id.size() <= kInlineIdBytes) {
+        // The hash carries the length, so equal hashes and equal padded bytes are equal ids.
+        const PaddedId padded(id);
+        for (size_t i = hash & mask;; i = (i + 1) & mask) {
+            const HashedSlot& entry = slot_by_hash[i];
+            if (entry.slot.index == kNoAccount) return entry.slot;
+            if (entry.hash == hash && padded.equals(entry.inline_id)) return entry.slot;
+        }
+    }
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
         const HashedSlot& entry = slot_by_hash[i];
         if (entry.slot.index == kNoAccount) return entry.slot;
@@ -63,7 +94,7 @@ AccountTable::Slot AccountTable::find_hashed(std::string_view id, uint64_t hash)
 void AccountTable::build_hash_index(const std::string& file_name) {
     size_t capacity = 16;
     while (capacity < 2 * ids.size()) capacity *= 2;
-    slot_by_hash.assign(capacity, HashedSlot{0, Slot{kNoAccount, 0}});
+    slot_by_hash.assign(capacity, HashedSlot{0, Slot{kNoAccount, 0}, {}});
     const size_t mask = capacity - 1;
     for (uint32_t a = 0; a < ids.size(); ++a) {
         const uint64_t hash = hash_id(ids[a]);
@@ -72,7 +103,9 @@ void AccountTable::build_hash_index(const std::string& file_name) {
             const HashedSlot& entry = slot_by_hash[i];
             if (entry.hash == hash && ids[entry.slot.index] == ids[a]) duplicate_account(*this, file_name, entry.slot.index, a);
         }
-        slot_by_hash[i] = HashedSlot{hash, Slot{a, country[a]}};
+        HashedSlot& entry = slot_by_hash[i];
+        entry = HashedSlot{hash, Slot{a, country[a]}, {}};
+        if (ids[a].size() <= kInlineIdBytes) std::memcpy(entry.inline_id, ids[a].data(), ids[a].size());
     }
 }
 

@@ -150,10 +150,12 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
     return i + 1;
 }
 
-// Halfway through the window the hashed slot has arrived; the id it names is fetched for the compare.
+// Halfway through the window the hashed slot has arrived; the id it names is fetched for the compare,
+// unless the slot holds the id itself.
 void FastRowReader::warm(const Pending& ids) const {
     if (!accounts_.slot_by_number.empty()) return;
     for (const PendingId* id : {&ids.from, &ids.to}) {
+        if (id->text.size() <= AccountTable::kInlineIdBytes) continue;
         const AccountTable::HashedSlot* entry = accounts_.hashed_address(id->hash);
         if (entry->hash == id->hash && entry->slot.index != AccountTable::kNoAccount)
             __builtin_prefetch(&accounts_.ids[entry->slot.index]);
