@@ -153,8 +153,9 @@ void fail_on_first_problem(const Options& options, const Share& share) {
 
 // Moves each record into its destination rank's group, in place (cycle by cycle, as an American flag sort
 // does), and returns the groups' sizes by rank; every record is one of `records_per_country`. The own
-// group comes first and the others follow in Exchange::send_order, the layout exchange_in_place works on. In place because a grouped copy would cost as much fresh memory as the
-// records, and first-touch page faults are a large part of the ingest's time.
+// group comes first and the others follow in Exchange::send_order, the layout exchange_in_place works
+// on. In place because a grouped copy would cost as much fresh memory as the records, and first-touch
+// page faults are a large part of the ingest's time.
 std::vector<uint64_t> group_in_place(std::vector<Transfer>& records, const std::vector<int>& owner,
                                      std::span<const uint64_t> records_per_country, const AccountTable& accounts,
                                      int ranks, int own) {

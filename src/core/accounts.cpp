@@ -62,7 +62,9 @@ namespace {
 // The id zero-padded to kInlineIdBytes, as a HashedSlot keeps it; only for ids that short.
 struct PaddedId {
     uint64_t words[2] = {0, 0};
-    explicit PaddedId(std::string_view id) { std::memcpy(words, id.data(), id.size()); }
+    explicit PaddedId(std::string_view id) {
+        if (!id.empty()) std::memcpy(words, id.data(), id.size());  // an empty view's data() may be null
+    }
     bool equals(const char* inline_id) const {
         uint64_t stored[2];
         std::memcpy(stored, inline_id, sizeof stored);

@@ -59,6 +59,7 @@ TEST(AccountLookup, NearMissesAreNotFound) {
         EXPECT_FALSE(table.find(changed).has_value());
     }
     EXPECT_FALSE(table.find("").has_value());
+    EXPECT_FALSE(table.find(std::string_view{}).has_value());  // a null data pointer
     EXPECT_FALSE(table.find(std::string(300, 'q')).has_value());
 }
 
