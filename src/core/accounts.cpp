@@ -73,24 +73,27 @@ struct PaddedId {
 };
 static_assert(sizeof(PaddedId) == AccountTable::kInlineIdBytes);
 
+// Linear probing from the hash's home slot to the id's entry or the first empty slot; `same_id` decides
+// between entries of equal hash. A template, so that each caller's compare is inlined into the loop.
+template <class SameId>
+AccountTable::Slot probe(const std::vector<AccountTable::HashedSlot>& table, uint64_t hash, SameId same_id) {
+    const size_t mask = table.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        const AccountTable::HashedSlot& entry = table[i];
+        if (entry.slot.index == AccountTable::kNoAccount) return entry.slot;
+        if (entry.hash == hash && same_id(entry)) return entry.slot;
+    }
+}
+
 }  // namespace
 
 AccountTable::Slot AccountTable::find_hashed(std::string_view id, uint64_t hash) const {
-    const size_t mask = slot_by_hash.size() - 1;
     if (id.size() <= kInlineIdBytes) {
         // The hash carries the length, so equal hashes and equal padded bytes are equal ids.
         const PaddedId padded(id);
-        for (size_t i = hash & mask;; i = (i + 1) & mask) {
-            const HashedSlot& entry = slot_by_hash[i];
-            if (entry.slot.index == kNoAccount) return entry.slot;
-            if (entry.hash == hash && padded.equals(entry.inline_id)) return entry.slot;
-        }
+        return probe(slot_by_hash, hash, [&](const HashedSlot& entry) { return padded.equals(entry.inline_id); });
     }
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
-        const HashedSlot& entry = slot_by_hash[i];
-        if (entry.slot.index == kNoAccount) return entry.slot;
-        if (entry.hash == hash && ids[entry.slot.index] == id) return entry.slot;
-    }
+    return probe(slot_by_hash, hash, [&](const HashedSlot& entry) { return ids[entry.slot.index] == id; });
 }
 
 void AccountTable::build_hash_index(const std::string& file_name) {
