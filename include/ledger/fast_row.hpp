@@ -16,6 +16,7 @@
 
 #include "ledger/accounts.hpp"
 #include "ledger/csv.hpp"
+#include "ledger/instant.hpp"
 #include "ledger/records.hpp"
 
 namespace ledger {
@@ -36,7 +37,7 @@ public:
     void finish();
 
 private:
-    bool read_date(std::string_view field, Transfer& t);
+    bool read_date(std::string_view field, Instant& instant);
 
     int date_field_, from_field_, amount_field_, to_field_;
     bool usable_;

@@ -1,5 +1,7 @@
 #include "ingest_common.hpp"
 
+#include <sys/stat.h>
+
 #include "ledger/atomic_output.hpp"
 #include "ledger/errors.hpp"
 
@@ -9,6 +11,19 @@ void check_output_paths(const Options& options) {
     for (const std::string* path : {&options.output, &options.rejected, &options.quarantine, &options.report,
                                     &options.metrics_file})
         if (!path->empty()) check_output_path(*path);
+}
+
+void check_transactions_file_size(uint64_t bytes, const std::string& path) {
+    if (bytes >= kMaxTransactionFileBytes)
+        fail(ExitCode::bad_input, path + ": a transactions file must be smaller than 1 TiB (" +
+                                      std::to_string(bytes) + " bytes); split it into several --transactions files");
+}
+
+void check_transactions_file_sizes(const Options& options) {
+    for (const std::string& path : options.transactions) {
+        struct stat st;
+        if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) check_transactions_file_size(uint64_t(st.st_size), path);
+    }
 }
 
 std::vector<int128> rescale_opening(const AccountTable& accounts, int scale, const std::string& file_name) {
@@ -24,7 +39,7 @@ std::vector<int128> rescale_opening(const AccountTable& accounts, int scale, con
 std::vector<uint64_t> transfers_per_country(std::span<const Transfer> transfers, const AccountTable& accounts) {
     std::vector<uint64_t> counts(accounts.countries.size(), 0);
     for (const Transfer& t : transfers)
-        if (t.reason == Reason::none) ++counts[accounts.country[t.from]];
+        if (t.reason() == Reason::none) ++counts[accounts.country[t.from]];
     return counts;
 }
 

@@ -14,6 +14,13 @@ namespace ledger {
 // Fails fast (before any heavy work) on an output path that cannot be written.
 void check_output_paths(const Options& options);
 
+// A transfer's position holds its byte offset in kOffsetBits (records.hpp): a larger transactions file is
+// an input error, raised when the file is opened and before any row is read.
+void check_transactions_file_size(uint64_t bytes, const std::string& path);
+// The same for every transactions file by its size on disk, so that the limit, not the memory check it
+// would also fail, names the problem.
+void check_transactions_file_sizes(const Options& options);
+
 // Opening balances rescaled to `scale`; an overflow is an input error naming the accounts row.
 std::vector<int128> rescale_opening(const AccountTable& accounts, int scale, const std::string& file_name);
 

@@ -69,6 +69,7 @@ void parse_share(const Options& options, RootState& inputs, Share& share, int ra
     for (uint32_t f = 0; f < options.transactions.size(); ++f) {
         try {
             inputs.transaction_files.emplace_back(options.transactions[f]);
+            check_transactions_file_size(inputs.transaction_files.back().size(), options.transactions[f]);
             const std::string_view text = inputs.transaction_files.back().text();
             size_t data_start = 0;
             uint64_t data_line = 0;

@@ -21,7 +21,10 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
         const InputFile accounts_file(options.accounts);
         root.accounts = read_accounts(accounts_file.text(), options.accounts, root.bad);
         scale = root.accounts.max_scale;
-        for (const std::string& path : options.transactions) root.transaction_files.emplace_back(path);
+        for (const std::string& path : options.transactions) {
+            root.transaction_files.emplace_back(path);
+            check_transactions_file_size(root.transaction_files.back().size(), path);
+        }
         uint64_t total_bytes = 0, done_before = 0;
         for (const InputFile& file : root.transaction_files) total_bytes += file.size();
         progress.start("read", ProgressUnit::bytes, total_bytes);

@@ -61,6 +61,7 @@ int run_job(const Options& options, mpi::Exchange& exchange, RunSummary& summary
         // Before any heavy work: a bad output path or an input too big for memory fails in a second.
         step(exchange, [&] {
             if (exchange.is_root()) check_output_paths(options);
+            check_transactions_file_sizes(options);
             check_memory_budget(job_size(options.accounts, options.transactions, exchange.size(),
                                          options.ingest == IngestMode::root),
                                 exchange.rank());

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "ledger/errors.hpp"
+#include "ledger/records.hpp"
 
 namespace po = boost::program_options;
 
@@ -81,6 +82,8 @@ Options parse_options(int argc, const char* const argv[]) {
         if (value->empty()) usage_error(std::string("--") + name + " must not be empty");
     for (const std::string& t : o.transactions)
         if (t.empty()) usage_error("--transactions must not be empty");
+    if (o.transactions.size() > kMaxTransactionFiles)
+        usage_error("--transactions may be given at most " + std::to_string(kMaxTransactionFiles) + " times");
     return o;
 }
 

@@ -8,13 +8,13 @@ void split_static_rejections(std::vector<Transfer>& transfers, std::vector<Rejec
                              ReplayTotals& totals) {
     size_t kept = 0;
     for (const Transfer& t : transfers) {
-        if (t.reason == Reason::none) {
+        if (t.reason() == Reason::none) {
             transfers[kept++] = t;
             continue;
         }
         ++totals.transfers;
-        ++totals.rejected[size_t(t.reason)];
-        rejections.push_back(rejection_of(t, t.reason));
+        ++totals.rejected[size_t(t.reason())];
+        rejections.push_back(rejection_of(t, t.reason()));
     }
     transfers.resize(kept);
 }

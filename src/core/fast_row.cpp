@@ -26,7 +26,7 @@ inline bool two_digits(const char* p, int* out) {
 }
 
 // A plain non-negative decimal with at most 18 digits in all, so that it fits in 64 bits.
-bool read_plain_amount(std::string_view field, Transfer& t) {
+bool read_plain_amount(std::string_view field, Decimal& amount) {
     if (field.empty() || field.size() > 19) return false;
     uint64_t units = 0;
     int digits = 0, scale = -1;
@@ -43,8 +43,7 @@ bool read_plain_amount(std::string_view field, Transfer& t) {
         if (scale >= 0) ++scale;
     }
     if (digits > 18 || scale == 0) return false;
-    t.amount = int128(units);
-    t.amount_scale = uint8_t(scale < 0 ? 0 : scale);
+    amount = Decimal{int128(units), scale < 0 ? 0 : scale};
     return true;
 }
 
@@ -61,7 +60,7 @@ FastRowReader::FastRowReader(const HeaderMap& header, const AccountTable& accoun
       out_(out) {}
 
 // YYYY-MM-DDTHH:MM:SS with an optional Z: the layout the general parser reads the same way.
-bool FastRowReader::read_date(std::string_view field, Transfer& t) {
+bool FastRowReader::read_date(std::string_view field, Instant& instant) {
     if (field.size() != 19 && !(field.size() == 20 && field[19] == 'Z')) return false;
     const char* p = field.data();
     if (p[10] != 'T' || p[13] != ':' || p[16] != ':') return false;
@@ -78,8 +77,7 @@ bool FastRowReader::read_date(std::string_view field, Transfer& t) {
     int hour, minute, second;
     if (!two_digits(p + 11, &hour) || !two_digits(p + 14, &minute) || !two_digits(p + 17, &second)) return false;
     if (hour > 23 || minute > 59 || second > 59) return false;
-    t.seconds = day_seconds_ + hour * 3600 + minute * 60 + second;
-    t.nanos = 0;
+    instant = Instant{day_seconds_ + hour * 3600 + minute * 60 + second, 0};
     return true;
 }
 
@@ -108,20 +106,21 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
     if (from_id.size() > kMaxIdBytes || to_id.size() > kMaxIdBytes) return 0;
     // A date or amount in another form goes to the general parser of that field alone; a value it rejects
     // sends the whole row the general way, which words the error.
-    Transfer t{};
-    if (!read_date(fields[date_field_], t)) {
-        const auto instant = parse_instant(fields[date_field_], &error_);
-        if (!instant) return 0;
-        t.seconds = instant->seconds;
-        t.nanos = instant->nanos;
+    Instant instant;
+    if (!read_date(fields[date_field_], instant)) {
+        const auto parsed = parse_instant(fields[date_field_], &error_);
+        if (!parsed) return 0;
+        instant = *parsed;
     }
-    if (!read_plain_amount(fields[amount_field_], t)) {
-        const auto amount = parse_decimal(fields[amount_field_], &error_);
-        if (!amount) return 0;
-        t.amount = amount->units;
-        t.amount_scale = uint8_t(amount->scale);
+    Decimal amount;
+    if (!read_plain_amount(fields[amount_field_], amount)) {
+        const auto parsed = parse_decimal(fields[amount_field_], &error_);
+        if (!parsed) return 0;
+        amount = *parsed;
     }
-    t.position = position;
+    Transfer t;
+    t.order = OrderKey::make(instant, position, amount.scale, Reason::none);
+    t.set_amount(amount.units);
 
     // The account slots are prefetched now and read kWindow rows later (see the header).
     Pending ids{out_.size(), {}, {}};
@@ -173,7 +172,7 @@ void FastRowReader::resolve(const Pending& ids) {
     const AccountTable::Slot from = slot_of(ids.from), to = slot_of(ids.to);
     t.from = from.index;  // kNoAccount is kUnknownAccount
     t.to = to.index;
-    t.reason = static_reason(t.from, t.to, t.amount, from.country, to.country);
+    t.order.set_reason(static_reason(t.from, t.to, t.amount(), from.country, to.country));
 }
 
 void FastRowReader::finish() {

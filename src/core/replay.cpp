@@ -28,21 +28,22 @@ void replay(std::span<const Transfer> sorted, std::span<int128> balances, std::v
         }
         const Transfer& t = sorted[i];
         ++totals.transfers;
-        Reason reason = t.reason;
-        if (reason == Reason::none && balances[t.from] < t.amount) reason = Reason::insufficient_funds;
+        const int128 amount = t.amount();
+        Reason reason = t.reason();
+        if (reason == Reason::none && balances[t.from] < amount) reason = Reason::insufficient_funds;
         if (reason != Reason::none) {
             ++totals.rejected[size_t(reason)];
             rejections.push_back(rejection_of(t, reason));
             continue;
         }
         int128 receiver;
-        if (!checked_add(balances[t.to], t.amount, &receiver))
-            throw PositionedError(ExitCode::bad_input, t.position,
+        if (!checked_add(balances[t.to], amount, &receiver))
+            throw PositionedError(ExitCode::bad_input, t.position(),
                                   "the receiving account's balance would overflow 128 bits");
-        balances[t.from] -= t.amount;  // cannot overflow: 0 < amount <= balance
+        balances[t.from] -= amount;  // cannot overflow: 0 < amount <= balance
         balances[t.to] = receiver;
         ++totals.accepted;
-        if (!totals.amount_moved_overflow && !checked_add(totals.amount_moved, t.amount, &totals.amount_moved))
+        if (!totals.amount_moved_overflow && !checked_add(totals.amount_moved, amount, &totals.amount_moved))
             totals.amount_moved_overflow = true;
     }
     if (on_progress) on_progress(sorted.size());

@@ -52,7 +52,7 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
         const uint64_t offset = part.base_offset + pos;
         if (part.fast_rows && offset < part.stop_at && pos < part.text.size()) {
             if (const size_t after = fast.append(part.text, pos, make_position(part.file_index, offset))) {
-                if (out.back().amount_scale > read.max_scale) read.max_scale = out.back().amount_scale;
+                if (out.back().amount_scale() > read.max_scale) read.max_scale = out.back().amount_scale();
                 note_row(offset, line);
                 pos = after;
                 ++line;
@@ -81,15 +81,13 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
         const auto amount = parse_decimal(row.fields[amount_col], &error);
         if (!amount) { reject("transferAmount: " + error); continue; }
 
-        Transfer t{};
-        t.amount = amount->units;
-        t.amount_scale = uint8_t(amount->scale);
-        t.seconds = instant->seconds;
-        t.nanos = instant->nanos;
-        t.position = make_position(part.file_index, row.offset);
+        Transfer t;
+        t.order = OrderKey::make(*instant, make_position(part.file_index, row.offset), amount->scale,
+                                 Reason::none);
+        t.set_amount(amount->units);
         t.from = accounts.find(from_id).value_or(kUnknownAccount);
         t.to = accounts.find(to_id).value_or(kUnknownAccount);
-        t.reason = static_reason(t.from, t.to, t.amount, accounts);
+        t.order.set_reason(static_reason(t.from, t.to, amount->units, accounts));
         out.push_back(t);
         if (amount->scale > read.max_scale) read.max_scale = amount->scale;
     }
@@ -124,14 +122,14 @@ int read_transfer_file(const TransferText& file, const AccountTable& accounts, B
 
 void rescale_transfers(std::vector<Transfer>& transfers, int scale) {
     for (Transfer& t : transfers) {
-        if (t.amount_scale == scale) continue;
+        if (t.amount_scale() == scale) continue;
         int128 units;
-        if (!rescale(Decimal{t.amount, t.amount_scale}, scale, &units))
-            throw PositionedError(ExitCode::bad_input, t.position,
+        if (!rescale(Decimal{t.amount(), t.amount_scale()}, scale, &units))
+            throw PositionedError(ExitCode::bad_input, t.position(),
                                   "transferAmount does not fit in 128 bits at " + std::to_string(scale) +
                                       " fraction digits");
-        t.amount = units;
-        t.amount_scale = uint8_t(scale);
+        t.set_amount(units);
+        t.order.set_scale(scale);
     }
 }
 

@@ -14,6 +14,11 @@ printf 'accountNumber,country,balance\n1,NL,170141183460469231731687303715884105
 printf 'date,fromAccountNumber,transferAmount,toAccountNumber\n2024-01-01,2,1,1\n' >overflow.csv
 : >empty.csv
 mkdir -p a-directory
+# Record positions keep a file's byte offsets in 40 bits (include/ledger/records.hpp): one byte too many.
+# Sparse, so it takes no disk space.
+cp good.csv one-tib.csv && truncate -s 1T one-tib.csv
+many_files=()
+for _ in $(seq 2049); do many_files+=(--transactions good.csv); done
 
 # case NAME EXPECTED_EXIT PATTERN -- ARGS...: runs at np 1 (parallel ingest) and np 2 (both ingests):
 # the error paths of the two ingests differ, and np 2 shows that only one rank speaks.
@@ -56,6 +61,10 @@ case_ "missing --output" 2 "missing required option --output" -- "${A[@]}" --tra
 case_ "quarantine without skip" 2 "quarantine needs --on-bad-row skip" -- \
   "${A[@]}" --transactions good.csv --output out.csv --quarantine q.csv
 case_ "bad --on-bad-row" 2 "on-bad-row must be fail\|skip" -- "${A[@]}" --transactions good.csv --output out.csv --on-bad-row maybe
+case_ "a transactions file of 1 TiB" 3 "one-tib.csv: a transactions file must be smaller than 1 TiB" -- \
+  "${A[@]}" --transactions good.csv --transactions one-tib.csv --output out.csv
+case_ "2049 transactions files" 2 "transactions may be given at most 2048 times" -- \
+  "${A[@]}" "${many_files[@]}" --output out.csv
 
 # A failed run leaves an older output exactly as it was.
 echo "yesterday" >out-old.csv

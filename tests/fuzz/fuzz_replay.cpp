@@ -58,10 +58,10 @@ struct Outcome {
 // The spec's checks, written out in its order.
 Reason expected_reason(const Transfer& t, const AccountTable& accounts, std::span<const int128> balances) {
     if (t.from == kUnknownAccount || t.to == kUnknownAccount) return Reason::unknown_account;
-    if (t.amount <= 0) return Reason::invalid_amount;
+    if (t.amount() <= 0) return Reason::invalid_amount;
     if (t.from == t.to) return Reason::same_account;
     if (accounts.country[t.from] != accounts.country[t.to]) return Reason::cross_country;
-    if (balances[t.from] < t.amount) return Reason::insufficient_funds;
+    if (balances[t.from] < t.amount()) return Reason::insufficient_funds;
     return Reason::none;
 }
 
@@ -76,13 +76,13 @@ void replay_checked(std::span<const Transfer> sorted, const AccountTable& accoun
         if (want != Reason::none) {
             FUZZ_CHECK(balances == before, "a rejected transfer changes nothing");
             FUZZ_CHECK(rejections.size() == rejected_before + 1, "a rejected transfer is recorded once");
-            FUZZ_CHECK(rejections.back().reason == want, "the rejection reason is the spec's first failing check");
-            FUZZ_CHECK(rejections.back().position == t.position, "the rejection names its transfer");
+            FUZZ_CHECK(rejections.back().reason() == want, "the rejection reason is the spec's first failing check");
+            FUZZ_CHECK(rejections.back().position() == t.position(), "the rejection names its transfer");
             continue;
         }
         FUZZ_CHECK(rejections.size() == rejected_before, "an accepted transfer is not recorded as rejected");
-        FUZZ_CHECK(balances[t.from] == before[t.from] - t.amount, "the sender pays exactly the amount");
-        FUZZ_CHECK(balances[t.to] == before[t.to] + t.amount, "the receiver gets exactly the amount");
+        FUZZ_CHECK(balances[t.from] == before[t.from] - t.amount(), "the sender pays exactly the amount");
+        FUZZ_CHECK(balances[t.to] == before[t.to] + t.amount(), "the receiver gets exactly the amount");
         FUZZ_CHECK(before[t.from] < 0 || balances[t.from] >= 0, "no transfer makes a balance negative");
         for (size_t a = 0; a < balances.size(); ++a)
             if (a != t.from && a != t.to) FUZZ_CHECK(balances[a] == before[a], "only sender and receiver change");
@@ -123,7 +123,7 @@ Outcome run(std::string_view accounts_text, std::string_view transactions_text, 
         if (reverse) std::reverse(transfers.begin(), transfers.end());
         sort_for_replay(transfers);
         for (size_t i = 0; i < transfers.size(); ++i)
-            FUZZ_CHECK(transfers[i].position == reference[i].position, "the fast sort agrees with the reference sort");
+            FUZZ_CHECK(transfers[i].position() == reference[i].position(), "the fast sort agrees with the reference sort");
 
         const std::vector<int128> opening = balances;
         const std::vector<uint128> sums_before = country_sums(balances, accounts.country, accounts.countries.size());
@@ -149,7 +149,7 @@ Outcome run(std::string_view accounts_text, std::string_view transactions_text, 
         outcome.balances = format_balances(accounts, balances, scale);
         check_output_reads_back(accounts, balances, scale, outcome.balances);
         for (const Rejection& r : rejections)
-            outcome.rejections.emplace_back(r.seconds, r.nanos, r.position, int(r.reason));
+            outcome.rejections.emplace_back(r.instant().seconds, r.instant().nanos, r.position(), int(r.reason()));
     } catch (const LedgerError& e) {
         outcome.exit_code = int(e.code());
         FUZZ_CHECK(e.code() == ExitCode::bad_input, "input can only fail as bad input (exit 3)");

@@ -110,7 +110,7 @@ inline CoreResult run_core(std::string_view accounts_csv, const std::vector<std:
     ledger::sort_for_replay(result.rejections);
     result.rejected = std::string(ledger::kRejectedHeader);
     for (const ledger::Rejection& r : result.rejections) {
-        uint32_t file_index = ledger::position_file(r.position);
+        uint32_t file_index = ledger::position_file(r.position());
         if (file_index >= transaction_csvs.size()) throw std::logic_error("rejection names no input file");
         std::string_view text = transaction_csvs[file_index];
         ledger::CsvReader reader(text);
@@ -118,10 +118,10 @@ inline CoreResult run_core(std::string_view accounts_csv, const std::vector<std:
         if (!reader.next(header_row)) throw std::logic_error("rejection in a file without header");
         ledger::HeaderMap header =
             ledger::resolve_header(header_row, ledger::kTransferColumns, transactions_file_name(file_index));
-        uint64_t offset = ledger::position_offset(r.position);
+        uint64_t offset = ledger::position_offset(r.position());
         if (offset >= text.size()) throw std::logic_error("rejection offset past the end of its file");
         ledger::append_rejected_row(result.rejected, ledger::fields_of_row(text.substr(offset), header),
-                                    r.reason);
+                                    r.reason());
     }
 
     result.balances = ledger::format_balances(accounts, balances, scale);

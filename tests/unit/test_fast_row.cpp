@@ -44,9 +44,9 @@ void expect_same(const Read& fast, const Read& general, const std::string& text)
     ASSERT_EQ(fast.records.size(), general.records.size()) << text;
     for (size_t i = 0; i < fast.records.size(); ++i) {
         const Transfer &a = fast.records[i], &b = general.records[i];
-        EXPECT_TRUE(a.amount == b.amount && a.amount_scale == b.amount_scale && a.seconds == b.seconds &&
-                    a.nanos == b.nanos && a.position == b.position && a.from == b.from && a.to == b.to &&
-                    a.reason == b.reason)
+        EXPECT_TRUE(a.amount() == b.amount() && a.amount_scale() == b.amount_scale() && a.instant().seconds == b.instant().seconds &&
+                    a.instant().nanos == b.instant().nanos && a.position() == b.position() && a.from == b.from && a.to == b.to &&
+                    a.reason() == b.reason())
             << "record " << i << " differs in\n" << text;
     }
     EXPECT_EQ(fast.bad, general.bad) << text;

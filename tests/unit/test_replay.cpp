@@ -37,14 +37,10 @@ constexpr int64_t k2024 = 1704067200;
 Transfer tr(uint32_t from, uint32_t to, int128 amount, int64_t seconds, uint64_t position,
             Reason reason = Reason::none, int32_t nanos = 0) {
     Transfer t{};
-    t.amount = amount;
-    t.seconds = seconds;
-    t.position = position;
-    t.nanos = nanos;
+    t.order = ledger::OrderKey::make(ledger::Instant{seconds, nanos}, position, 0, reason);
+    t.set_amount(amount);
     t.from = from;
     t.to = to;
-    t.amount_scale = 0;
-    t.reason = reason;
     return t;
 }
 
@@ -82,10 +78,10 @@ TEST(Replay, InsufficientFundsRejectedAndChangesNothing) {
     ReplayRun r = run({tr(0, 1, 6, k2024, make_position(1, 77), Reason::none, 123)}, b);
     EXPECT_EQ(str(b), (Strings{"5", "0"}));
     ASSERT_EQ(r.rejections.size(), 1u);
-    EXPECT_EQ(r.rejections[0].reason, Reason::insufficient_funds);
-    EXPECT_EQ(r.rejections[0].position, make_position(1, 77));
-    EXPECT_EQ(r.rejections[0].seconds, k2024);
-    EXPECT_EQ(r.rejections[0].nanos, 123);
+    EXPECT_EQ(r.rejections[0].reason(), Reason::insufficient_funds);
+    EXPECT_EQ(r.rejections[0].position(), make_position(1, 77));
+    EXPECT_EQ(r.rejections[0].instant().seconds, k2024);
+    EXPECT_EQ(r.rejections[0].instant().nanos, 123);
     EXPECT_EQ(r.totals.accepted, 0u);
     EXPECT_EQ(r.totals.rejected[size_t(Reason::insufficient_funds)], 1u);
     EXPECT_EQ(i128_str(r.totals.amount_moved), "0");
@@ -96,7 +92,7 @@ TEST(Replay, ZeroBalanceCannotPay) {
     ReplayRun r = run({tr(0, 1, 1, k2024, 1)}, b);
     EXPECT_EQ(str(b), (Strings{"0", "10"}));
     ASSERT_EQ(r.rejections.size(), 1u);
-    EXPECT_EQ(r.rejections[0].reason, Reason::insufficient_funds);
+    EXPECT_EQ(r.rejections[0].reason(), Reason::insufficient_funds);
 }
 
 TEST(Replay, ExactlyEqualBalanceIsEnough) {
@@ -105,8 +101,8 @@ TEST(Replay, ExactlyEqualBalanceIsEnough) {
     EXPECT_EQ(str(b), (Strings{"0", "50"}));
     EXPECT_EQ(r.totals.accepted, 1u);
     ASSERT_EQ(r.rejections.size(), 1u);
-    EXPECT_EQ(r.rejections[0].position, 2u);
-    EXPECT_EQ(r.rejections[0].reason, Reason::insufficient_funds);
+    EXPECT_EQ(r.rejections[0].position(), 2u);
+    EXPECT_EQ(r.rejections[0].reason(), Reason::insufficient_funds);
 }
 
 TEST(Replay, BelowTheAmountThenPayable) {
@@ -114,8 +110,8 @@ TEST(Replay, BelowTheAmountThenPayable) {
     ReplayRun r = run({tr(0, 1, 501, k2024, 1), tr(0, 1, 499, k2024 + 1, 2), tr(0, 1, 2, k2024 + 2, 3)}, b);
     EXPECT_EQ(str(b), (Strings{"1", "499"}));
     ASSERT_EQ(r.rejections.size(), 2u);
-    EXPECT_EQ(r.rejections[0].position, 1u);
-    EXPECT_EQ(r.rejections[1].position, 3u);
+    EXPECT_EQ(r.rejections[0].position(), 1u);
+    EXPECT_EQ(r.rejections[1].position(), 3u);
 }
 
 TEST(Replay, EveryStaticReasonRecordedAndChangesNothing) {
@@ -134,8 +130,8 @@ TEST(Replay, EveryStaticReasonRecordedAndChangesNothing) {
     EXPECT_EQ(str(b), (Strings{"100", "100", "100"}));
     ASSERT_EQ(r.rejections.size(), t.size());
     for (size_t i = 0; i < t.size(); ++i) {
-        EXPECT_EQ(r.rejections[i].reason, t[i].reason) << i;
-        EXPECT_EQ(r.rejections[i].position, t[i].position) << i;
+        EXPECT_EQ(r.rejections[i].reason(), t[i].reason()) << i;
+        EXPECT_EQ(r.rejections[i].position(), t[i].position()) << i;
     }
     EXPECT_EQ(r.totals.transfers, 7u);
     EXPECT_EQ(r.totals.accepted, 0u);
@@ -157,10 +153,10 @@ TEST(Replay, StaticReasonBeatsInsufficientFunds) {
     };
     ReplayRun r = run(t, b);
     ASSERT_EQ(r.rejections.size(), 4u);
-    EXPECT_EQ(r.rejections[0].reason, Reason::cross_country);
-    EXPECT_EQ(r.rejections[1].reason, Reason::same_account);
-    EXPECT_EQ(r.rejections[2].reason, Reason::invalid_amount);
-    EXPECT_EQ(r.rejections[3].reason, Reason::unknown_account);
+    EXPECT_EQ(r.rejections[0].reason(), Reason::cross_country);
+    EXPECT_EQ(r.rejections[1].reason(), Reason::same_account);
+    EXPECT_EQ(r.rejections[2].reason(), Reason::invalid_amount);
+    EXPECT_EQ(r.rejections[3].reason(), Reason::unknown_account);
     EXPECT_EQ(str(b), (Strings{"0", "0", "0"}));
 }
 
@@ -195,7 +191,7 @@ TEST(Replay, EqualInstantsReplayInInputOrder) {
         } else {
             EXPECT_EQ(str(b), (Strings{"10", "0", "0"}));
             ASSERT_EQ(r.rejections.size(), 1u);
-            EXPECT_EQ(r.rejections[0].position, pos_ac);
+            EXPECT_EQ(r.rejections[0].position(), pos_ac);
         }
     }
 }
@@ -205,10 +201,10 @@ TEST(Order, FileOrderBeforeByteOffset) {
                                tr(0, 1, 1, k2024 - 1, make_position(2, 0)),
                                tr(0, 1, 1, k2024, make_position(0, 8999), Reason::none, 1)};
     ledger::sort_for_replay(t);
-    EXPECT_EQ(t[0].position, make_position(2, 0));     // earliest instant
-    EXPECT_EQ(t[1].position, make_position(0, 9000));  // same instant: file 0 first
-    EXPECT_EQ(t[2].position, make_position(1, 5));
-    EXPECT_EQ(t[3].position, make_position(0, 8999));  // one nanosecond later
+    EXPECT_EQ(t[0].position(), make_position(2, 0));     // earliest instant
+    EXPECT_EQ(t[1].position(), make_position(0, 9000));  // same instant: file 0 first
+    EXPECT_EQ(t[2].position(), make_position(1, 5));
+    EXPECT_EQ(t[3].position(), make_position(0, 8999));  // one nanosecond later
 }
 
 TEST(Order, FastSortAgreesWithReference) {
@@ -231,7 +227,7 @@ TEST(Order, FastSortAgreesWithReference) {
         std::vector<Transfer> reference = input;
         ledger::sort_for_replay_reference(reference);
         ASSERT_EQ(fast.size(), reference.size());
-        for (size_t i = 0; i < n; ++i) ASSERT_EQ(fast[i].position, reference[i].position) << "round " << round;
+        for (size_t i = 0; i < n; ++i) ASSERT_EQ(fast[i].position(), reference[i].position()) << "round " << round;
         for (size_t i = 1; i < n; ++i) {
             ASSERT_TRUE(ledger::replay_before(reference[i - 1], reference[i])) << "round " << round << " at " << i;
         }
@@ -240,7 +236,7 @@ TEST(Order, FastSortAgreesWithReference) {
         for (const Transfer& t : fast) rejections.push_back(ledger::rejection_of(t, Reason::insufficient_funds));
         std::shuffle(rejections.begin(), rejections.end(), rng);
         ledger::sort_for_replay(rejections);
-        for (size_t i = 0; i < n; ++i) ASSERT_EQ(rejections[i].position, reference[i].position);
+        for (size_t i = 0; i < n; ++i) ASSERT_EQ(rejections[i].position(), reference[i].position());
     }
 }
 

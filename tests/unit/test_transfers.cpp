@@ -290,38 +290,38 @@ TEST(ReadTransfers, RowsBecomeRecords) {
 
     EXPECT_EQ(out[0].from, 0u);
     EXPECT_EQ(out[0].to, 1u);
-    EXPECT_EQ(i128_str(out[0].amount), "105");
-    EXPECT_EQ(out[0].amount_scale, 1);
-    EXPECT_EQ(out[0].seconds, k2024);
-    EXPECT_EQ(out[0].nanos, 250000000);
-    EXPECT_EQ(out[0].reason, Reason::none);
-    EXPECT_EQ(out[0].position, ledger::make_position(1, offset_of(text, "2024-01-01T00")));
+    EXPECT_EQ(i128_str(out[0].amount()), "105");
+    EXPECT_EQ(out[0].amount_scale(), 1);
+    EXPECT_EQ(out[0].instant().seconds, k2024);
+    EXPECT_EQ(out[0].instant().nanos, 250000000);
+    EXPECT_EQ(out[0].reason(), Reason::none);
+    EXPECT_EQ(out[0].position(), ledger::make_position(1, offset_of(text, "2024-01-01T00")));
 
     EXPECT_EQ(out[1].from, 2u);
     EXPECT_EQ(out[1].to, 0u);
-    EXPECT_EQ(i128_str(out[1].amount), "7");
-    EXPECT_EQ(out[1].amount_scale, 0);
-    EXPECT_EQ(out[1].seconds, k2024 + 86400);
-    EXPECT_EQ(out[1].reason, Reason::cross_country);
+    EXPECT_EQ(i128_str(out[1].amount()), "7");
+    EXPECT_EQ(out[1].amount_scale(), 0);
+    EXPECT_EQ(out[1].instant().seconds, k2024 + 86400);
+    EXPECT_EQ(out[1].reason(), Reason::cross_country);
 
     EXPECT_EQ(out[2].from, kUnknownAccount);
     EXPECT_EQ(out[2].to, 0u);
-    EXPECT_EQ(i128_str(out[2].amount), "1125");
-    EXPECT_EQ(out[2].amount_scale, 3);
-    EXPECT_EQ(out[2].reason, Reason::unknown_account);
+    EXPECT_EQ(i128_str(out[2].amount()), "1125");
+    EXPECT_EQ(out[2].amount_scale(), 3);
+    EXPECT_EQ(out[2].reason(), Reason::unknown_account);
 
-    EXPECT_EQ(out[3].reason, Reason::invalid_amount);
-    EXPECT_EQ(out[4].reason, Reason::same_account);
+    EXPECT_EQ(out[3].reason(), Reason::invalid_amount);
+    EXPECT_EQ(out[4].reason(), Reason::same_account);
     EXPECT_EQ(out[4].from, 1u);
     EXPECT_EQ(out[4].to, 1u);
 
     EXPECT_EQ(out[5].to, kUnknownAccount);
-    EXPECT_EQ(out[5].reason, Reason::unknown_account);  // before invalid_amount
-    EXPECT_EQ(out[5].seconds, k2024 + 5 * 86400);
-    EXPECT_EQ(i128_str(out[5].amount), "-5");
-    EXPECT_EQ(out[5].position, ledger::make_position(1, offset_of(text, "2024-01-06")));
+    EXPECT_EQ(out[5].reason(), Reason::unknown_account);  // before invalid_amount
+    EXPECT_EQ(out[5].instant().seconds, k2024 + 5 * 86400);
+    EXPECT_EQ(i128_str(out[5].amount()), "-5");
+    EXPECT_EQ(out[5].position(), ledger::make_position(1, offset_of(text, "2024-01-06")));
 
-    for (size_t i = 1; i < out.size(); ++i) EXPECT_LT(out[i - 1].position, out[i].position);
+    for (size_t i = 1; i < out.size(); ++i) EXPECT_LT(out[i - 1].position(), out[i].position());
     EXPECT_TRUE(bad.rows().empty());
 }
 
@@ -339,13 +339,13 @@ TEST(ReadTransfers, ReorderedColumnsQuotesAndSpaces) {
     ASSERT_EQ(out.size(), 2u);
     EXPECT_EQ(out[0].from, 0u);
     EXPECT_EQ(out[0].to, 1u);
-    EXPECT_EQ(i128_str(out[0].amount), "350");
-    EXPECT_EQ(out[0].seconds, k2024 + 36000);
-    EXPECT_EQ(out[0].reason, Reason::none);
-    EXPECT_EQ(out[0].position, ledger::make_position(0, offset_of(text, "\"x,y\"")));
-    EXPECT_EQ(out[1].reason, Reason::same_account);
-    EXPECT_EQ(i128_str(out[1].amount), "1");
-    EXPECT_EQ(out[1].position, ledger::make_position(0, offset_of(text, "plain")));
+    EXPECT_EQ(i128_str(out[0].amount()), "350");
+    EXPECT_EQ(out[0].instant().seconds, k2024 + 36000);
+    EXPECT_EQ(out[0].reason(), Reason::none);
+    EXPECT_EQ(out[0].position(), ledger::make_position(0, offset_of(text, "\"x,y\"")));
+    EXPECT_EQ(out[1].reason(), Reason::same_account);
+    EXPECT_EQ(i128_str(out[1].amount()), "1");
+    EXPECT_EQ(out[1].position(), ledger::make_position(0, offset_of(text, "plain")));
 }
 
 const std::string kBadTransfers =
@@ -371,7 +371,7 @@ TEST(ReadTransfers, BadRowsSkipped) {
     int scale = ledger::read_transfer_file(file_of(kBadTransfers), accounts, bad, out);
     EXPECT_EQ(scale, 1);  // the 7-digit amount was on a bad row
     ASSERT_EQ(out.size(), 2u);
-    EXPECT_EQ(i128_str(out[0].amount), "25");
+    EXPECT_EQ(i128_str(out[0].amount()), "25");
     EXPECT_EQ(out[1].from, 1u);
     std::vector<uint64_t> lines;
     for (const ledger::BadRow& b : bad.rows()) {
@@ -442,9 +442,9 @@ TEST(ReadTransfers, PartsGiveWhatTheWholeFileGives) {
     EXPECT_EQ(r2.first_row_line, 7u);
     ASSERT_EQ(parts.size(), whole.size());
     for (size_t i = 0; i < whole.size(); ++i) {
-        EXPECT_EQ(parts[i].position, whole[i].position);
-        EXPECT_EQ(parts[i].seconds, whole[i].seconds);
-        EXPECT_EQ(i128_str(parts[i].amount), i128_str(whole[i].amount));
+        EXPECT_EQ(parts[i].position(), whole[i].position());
+        EXPECT_EQ(parts[i].instant().seconds, whole[i].instant().seconds);
+        EXPECT_EQ(i128_str(parts[i].amount()), i128_str(whole[i].amount()));
         EXPECT_EQ(parts[i].from, whole[i].from);
         EXPECT_EQ(parts[i].to, whole[i].to);
     }
@@ -506,22 +506,20 @@ TEST(ReasonNames, AsTheSpecSpellsThem) {
 
 Transfer transfer(ledger::int128 amount, int scale, uint64_t position) {
     Transfer t{};
-    t.amount = amount;
-    t.amount_scale = uint8_t(scale);
-    t.position = position;
+    t.order = ledger::OrderKey::make(ledger::Instant{0, 0}, position, scale, Reason::none);
+    t.set_amount(amount);
     t.from = 0;
     t.to = 1;
-    t.reason = Reason::none;
     return t;
 }
 
 TEST(RescaleTransfers, ToTheRunScale) {
     std::vector<Transfer> v = {transfer(105, 1, 1), transfer(7, 0, 2), transfer(1125, 3, 3), transfer(-5, 0, 4)};
     ledger::rescale_transfers(v, 3);
-    EXPECT_EQ(i128_str(v[0].amount), "10500");
-    EXPECT_EQ(i128_str(v[1].amount), "7000");
-    EXPECT_EQ(i128_str(v[2].amount), "1125");
-    EXPECT_EQ(i128_str(v[3].amount), "-5000");
+    EXPECT_EQ(i128_str(v[0].amount()), "10500");
+    EXPECT_EQ(i128_str(v[1].amount()), "7000");
+    EXPECT_EQ(i128_str(v[2].amount()), "1125");
+    EXPECT_EQ(i128_str(v[3].amount()), "-5000");
 }
 
 TEST(RescaleTransfers, OverflowNamesThePosition) {
