@@ -23,14 +23,16 @@ namespace ledger {
 
 class FastRowReader {
 public:
-    FastRowReader(const HeaderMap& header, const AccountTable& accounts, std::vector<Transfer>& out);
+    FastRowReader(const HeaderMap& header, const AccountTable& accounts, std::vector<Transfer>& out,
+                  std::vector<WideAmount>& wide);
     FastRowReader(const FastRowReader&) = delete;
     FastRowReader& operator=(const FastRowReader&) = delete;
     ~FastRowReader() { finish(); }
 
     // Appends the row that starts at text[pos], with input position `position`, to `out` and returns the
     // position just past its line feed; returns 0 and appends nothing when the row must go the general
-    // way. Its accounts and reason may be filled in a few rows later: call finish() before reading `out`.
+    // way. Its accounts and reason, and its amount in `wide` if the record cannot hold it, may be filled
+    // in a few rows later (so `wide` is not in position order): call finish() before reading either.
     size_t append(std::string_view text, size_t pos, uint64_t position);
 
     // Fills in every record still waiting for its accounts.
@@ -43,6 +45,7 @@ private:
     bool usable_;
     const AccountTable& accounts_;
     std::vector<Transfer>& out_;
+    std::vector<WideAmount>& wide_;
     // The day of the previous row: a day's transfers share their date, so most rows skip the calendar.
     char day_text_[10] = {};
     std::string error_;  // the general field parsers' message, unused: a declined row is read again
@@ -61,6 +64,7 @@ private:
     struct Pending {
         size_t record;
         PendingId from, to;
+        int128 wide_units;  // the amount, when the record cannot hold it
     };
     AccountTable::Slot slot_of(const PendingId& id) const;
     void warm(const Pending& ids) const;

@@ -22,11 +22,13 @@ struct ReplayTotals {
     void add(const ReplayTotals& other);
 };
 
-// Applies `sorted` (in replay order) to `balances` (indexed by account). Transfers carrying a static
-// reason are recorded as rejected and change nothing. Throws PositionedError(bad_input) if a receiver's
-// balance would overflow. `on_progress`, when given, is called now and then with the transfers done.
-void replay(std::span<const Transfer> sorted, std::span<int128> balances, std::vector<Rejection>& rejections,
-            ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress = {});
+// Applies `sorted` (in replay order) to `balances` (indexed by account); the wide amounts among them are
+// in `wide`, sorted by position. Transfers carrying a static reason are recorded as rejected and change
+// nothing. Throws PositionedError(bad_input) if a receiver's balance would overflow. `on_progress`, when
+// given, is called now and then with the transfers done.
+void replay(std::span<const Transfer> sorted, std::span<const WideAmount> wide, std::span<int128> balances,
+            std::vector<Rejection>& rejections, ReplayTotals& totals,
+            const std::function<void(uint64_t)>& on_progress = {});
 
 // Sum of balances per country, modulo 2^128: equal sums before and after replay is the conservation
 // check. Wrapping is deliberate: it cannot overflow, and a real imbalance is never a multiple of 2^128.

@@ -46,9 +46,10 @@ struct RowsRead {
 size_t max_rows_in(const TransferText& part);
 
 // Parses data rows of `part` (the header must already be resolved into `header`) and appends them to
-// `out`. Bad rows go to `bad` with file index file_index + 1.
+// `out`, and the amounts too wide for a record to `wide` (in position order). Bad rows go to `bad` with
+// file index file_index + 1.
 RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
-                            BadRowSink& bad, std::vector<Transfer>& out);
+                            BadRowSink& bad, std::vector<Transfer>& out, std::vector<WideAmount>& wide);
 
 // Resolves the header of a whole transactions file from its first row. Returns the header and sets
 // *rows_start to the byte (relative to file.text) where data rows begin and *rows_line to its line.
@@ -57,16 +58,17 @@ HeaderMap read_transfer_header(const TransferText& file, size_t* rows_start, uin
 // A whole file: resolves the header from its first row, then reads every row. Stores the header in
 // *header when given.
 int read_transfer_file(const TransferText& file, const AccountTable& accounts, BadRowSink& bad,
-                       std::vector<Transfer>& out, HeaderMap* header = nullptr);
+                       std::vector<Transfer>& out, std::vector<WideAmount>& wide, HeaderMap* header = nullptr);
 
 // The static part of the spec's checks, in its order; insufficient_funds is left to replay.
 Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTable& accounts);
 // The same with the accounts' countries already looked up (ignored for an unknown account).
 Reason static_reason(uint32_t from, uint32_t to, int128 amount, uint32_t from_country, uint32_t to_country);
 
-// Rescales every amount to `scale`. Throws PositionedError(bad_input) at the first amount that does
-// not fit in 128 bits at that scale.
-void rescale_transfers(std::vector<Transfer>& transfers, int scale);
+// Rescales every amount, in the records and in `wide`, to `scale`; an amount that outgrows its record
+// moves to `wide`, which stays sorted by position. Throws PositionedError(bad_input) naming the earliest
+// amount that does not fit in 128 bits at that scale.
+void rescale_transfers(std::vector<Transfer>& transfers, std::vector<WideAmount>& wide, int scale);
 
 // The four input fields of one transactions row as they appeared (trimmed, unquoted), for the rejected
 // file. `row_text` starts at the row's first byte.

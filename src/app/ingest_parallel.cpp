@@ -11,6 +11,7 @@
 #include "ledger/partition.hpp"
 #include "ledger/prefault.hpp"
 #include "ledger/transfers.hpp"
+#include "ledger/wide_amounts.hpp"
 #include "step.hpp"
 
 namespace ledger {
@@ -28,6 +29,7 @@ struct FileShare {
 struct Share {
     std::vector<FileShare> files;
     std::vector<Transfer> transfers;
+    std::vector<WideAmount> wide;        // by position once exchanged; before that, in no particular order
     BadRowSink bad{BadRowPolicy::skip};  // lines relative to the part until fix_lines
     std::optional<LedgerError> file_failure;  // first transactions file that cannot be opened or has no header
     uint32_t failed_file = UINT32_MAX;
@@ -55,7 +57,7 @@ void parse_part(const RootState& inputs, const Options& options, Share& share, u
     // them in this vector (Exchange::exchange_in_place); an eighth covers the imbalance that assigning
     // whole countries by load leaves on the workloads of scripts/bench.sh, and past it the vector grows.
     reserve_prefaulted(share.transfers, max_rows, max_rows / 8);
-    file.read = read_transfer_rows(part, inputs.headers[f], inputs.accounts, share.bad, share.transfers);
+    file.read = read_transfer_rows(part, inputs.headers[f], inputs.accounts, share.bad, share.transfers, share.wide);
     file.transfers_end = share.transfers.size();
     file.parsed = true;
     progress.finish();
@@ -113,6 +115,7 @@ void repair_cuts(const Options& options, RootState& inputs, Share& share, std::s
             later.transfers_begin -= file.transfers_end - file.transfers_begin;
             later.transfers_end -= file.transfers_end - file.transfers_begin;
         }
+        std::erase_if(share.wide, [&](const WideAmount& w) { return position_file(w.position) == f; });
         std::erase_if(share.bad.rows(), [&](const BadRow& row) { return row.file_index == f + 1; });
         // Re-read at the end of the vector: record order within a rank does not matter before sorting.
         parse_part(inputs, options, share, f, rank, progress);
@@ -191,6 +194,22 @@ std::vector<uint64_t> group_in_place(std::vector<Transfer>& records, const std::
     return count;
 }
 
+// The wide amounts in the layout group_in_place gives the records (own group first, then the others in
+// send order), so that they travel to the rank that replays their transfers in the same kind of exchange.
+// Returns the groups' sizes by rank.
+std::vector<uint64_t> group_wide_amounts(std::vector<WideAmount>& wide, const std::vector<int>& owner,
+                                         const AccountTable& accounts, int ranks, int own) {
+    const auto owner_of = [&](const WideAmount& w) { return size_t(owner[accounts.country[w.from]]); };
+    std::vector<size_t> place(size_t(ranks), 0);
+    size_t next = 1;
+    for (const int r : mpi::Exchange::send_order(own, ranks)) place[size_t(r)] = next++;
+    std::stable_sort(wide.begin(), wide.end(),
+                     [&](const WideAmount& a, const WideAmount& b) { return place[owner_of(a)] < place[owner_of(b)]; });
+    std::vector<uint64_t> count(size_t(ranks), 0);
+    for (const WideAmount& w : wide) ++count[owner_of(w)];
+    return count;
+}
+
 }  // namespace
 
 RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, RootState& inputs, StageTimes& times,
@@ -231,27 +250,34 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
     step(exchange, [&] {
         StageTimer timer(times, Stage::read_parse);
         inputs.opening = rescale_opening(inputs.accounts, scale, options.accounts);
-        rescale_transfers(share.transfers, scale);
+        rescale_transfers(share.transfers, share.wide, scale);
     });
     // Records are grouped by owner where they lie and exchanged inside the same vector; each rank then
     // sorts only what it replays. Sorting before the exchange would need a merge afterwards, and a merge
     // of two runs needs a buffer half their size.
-    std::vector<uint64_t> group_counts;
+    std::vector<uint64_t> group_counts, wide_counts;
     std::vector<int> owner;
     {
         StageTimer timer(times, Stage::partition);
-        split_static_rejections(share.transfers, work.static_rejections, work.static_totals);
+        split_static_rejections(share.transfers, share.wide, work.static_rejections, work.static_totals);
         const std::vector<uint64_t> local_per_country = transfers_per_country(share.transfers, inputs.accounts);
         per_country = local_per_country;
         exchange.sum_in_place(per_country);
         owner = assign_countries(per_country, ranks);
         group_counts = ranks > 1 ? group_in_place(share.transfers, owner, local_per_country, inputs.accounts, ranks, rank)
                                  : std::vector<uint64_t>{share.transfers.size()};
+        wide_counts = ranks > 1 ? group_wide_amounts(share.wide, owner, inputs.accounts, ranks, rank)
+                                : std::vector<uint64_t>{share.wide.size()};
     }
     {
         StageTimer timer(times, Stage::exchange);
-        if (ranks > 1) exchange.exchange_in_place(share.transfers, group_counts);
+        if (ranks > 1) {
+            exchange.exchange_in_place(share.transfers, group_counts);
+            exchange.exchange_in_place(share.wide, wide_counts);
+        }
         work.transfers = std::move(share.transfers);
+        work.wide_amounts = std::move(share.wide);
+        sort_by_position(work.wide_amounts);
         uint64_t good_rows = work.static_totals.transfers;
         for (const uint64_t n : group_counts) good_rows += n;
         std::vector<uint64_t> read_total{good_rows};

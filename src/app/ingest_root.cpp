@@ -15,6 +15,7 @@ namespace ledger {
 std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& root, StageTimes& times, int ranks,
                                           ProgressReporter& progress) {
     std::vector<Transfer> transfers;
+    std::vector<WideAmount> wide;
     int scale = 0;
     {
         StageTimer timer(times, Stage::read_parse);
@@ -38,20 +39,20 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
             };
             HeaderMap header;
             reserve_prefaulted(transfers, size_t(input.count_line_feeds_in(0, input.size())) + 1);
-            scale = std::max(scale, read_transfer_file(text, root.accounts, root.bad, transfers, &header));
+            scale = std::max(scale, read_transfer_file(text, root.accounts, root.bad, transfers, wide, &header));
             root.headers.push_back(header);
             done_before += root.transaction_files[f].size();
         }
         progress.finish();
         root.transfers_read = transfers.size();
         root.opening = rescale_opening(root.accounts, scale, options.accounts);
-        rescale_transfers(transfers, scale);
+        rescale_transfers(transfers, wide, scale);
     }
 
     std::vector<RankWork> works(static_cast<size_t>(ranks));
     {
         StageTimer timer(times, Stage::sort);
-        split_static_rejections(transfers, works[0].static_rejections, works[0].static_totals);
+        split_static_rejections(transfers, wide, works[0].static_rejections, works[0].static_totals);
         sort_for_replay(transfers);
     }
     StageTimer timer(times, Stage::partition);
@@ -60,6 +61,7 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
     for (int r = 0; r < ranks; ++r) add_accounts_of_rank(works[size_t(r)], shape, owner, root.accounts, root.opening, r);
     if (ranks == 1) {
         works[0].transfers = std::move(transfers);
+        works[0].wide_amounts = std::move(wide);
         return works;
     }
     // Cutting a sorted sequence by owner keeps every rank's share in replay order.
@@ -67,6 +69,7 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
     for (const Transfer& t : transfers) ++share[size_t(owner[root.accounts.country[t.from]])];
     for (int r = 0; r < ranks; ++r) works[size_t(r)].transfers.reserve(share[size_t(r)]);
     for (const Transfer& t : transfers) works[size_t(owner[root.accounts.country[t.from]])].transfers.push_back(t);
+    for (const WideAmount& w : wide) works[size_t(owner[root.accounts.country[w.from]])].wide_amounts.push_back(w);
     return works;
 }
 

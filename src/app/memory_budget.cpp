@@ -9,7 +9,11 @@
 #include <iterator>
 #include <sstream>
 
+#include "ledger/csv.hpp"
+#include "ledger/decimal.hpp"
 #include "ledger/errors.hpp"
+#include "ledger/records.hpp"
+#include "ledger/transfers.hpp"
 
 namespace ledger {
 namespace {
@@ -37,25 +41,27 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 //   root ingest, other ranks        hold their share only: O x (accounts + transactions) / ranks.
 //
 //                      base      A     T one rank  T parallel  T root rank 0  O root others
-//   resident          26 MiB   8.2       1.1          1.1           1.8            3.0
+//   resident          26 MiB   8.4       0.9          0.9           1.5            3.0
 //   address space    224 MiB    15       4.3          5.2           5.2            5.2   (+ mapped files)
 //
 // Resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1), last measured after
-// transfers shrank to 40 bytes (records.hpp): 11 MiB of transactions 32 / 27-30 / 39, 28; 134 MiB with
-// 2 MiB of accounts 158 / 95 / 258, 130; 268 MiB 274 / 147 / 478, 237; 20 MiB of accounts with 45 MiB of
-// transactions 237 / 184 / 234, 86; with 4.5 MiB 187 / 159 / 176, 61; 45 MiB with 0.2 MiB of accounts
-// 62 / 44-45 / 96, 56. On the 20M-transfer M workload of scripts/bench.sh (837 MiB of transactions, 17 MiB
-// of accounts): np 1 986 MiB against 1086 estimated; np 2 parallel 558 per rank against 625 (648 against
-// 709 with 48-byte records); np 2 root rank 0 1651 against 1672, rank 1 767 against 1307 (the others'
-// estimate is loose because their accounts share weighs like a transactions byte).
+// transfers shrank to 32 bytes (records.hpp): 11 MiB of transactions 30 / 26-28 / 35, 26; 134 MiB with
+// 2 MiB of accounts 135 / 83-84 / 213, 108; 268 MiB 229 / 124-125 / 389, 193; 20 MiB of accounts with
+// 45 MiB of transactions 230 / 180 / 219, 78; with 4.5 MiB 186 / 158-159 / 175, 60; 45 MiB with 0.2 MiB of
+// accounts 54 / 40-43 / 81, 48. On the 20M-transfer M workload of scripts/bench.sh (837 MiB of
+// transactions, 17 MiB of accounts): np 1 833 MiB against 922 estimated; np 2 parallel 482 per rank
+// against 545 (648 against 709 with 48-byte records); np 2 root rank 0 1353 against 1424, rank 1 622
+// against 1307 (the others' estimate is loose because their accounts share weighs like a transactions
+// byte).
 // Address-space needs, MiB (16 MiB steps; unchanged by the release, which keeps the mappings), as first
 // measured:
 // 11 MiB of transactions 244; 45 MiB 389; 268 MiB 1312 (np 2 parallel 1009, np 2 root 1556); 20 MiB of
 // accounts with 4.5 MiB of transactions 526; a tiny input 92.
 // Re-checked at np 2 parallel on 268 MiB after the in-place exchange, whose headroom is address space:
 // the run fits in 704 MiB and not in 640, before the change and after it alike, so the model stands.
-// Re-measured with 40-byte records (`prlimit --as` on the rank, np 1 unless said): 11 MiB 96, 45 MiB 304,
-// 268 MiB 832 (np 2 parallel 656, np 2 root 928), 20 MiB of accounts with 4.5 MiB 464. Every need fell,
+// Re-measured with 40-byte records, before the step to 32 (`prlimit --as` on the rank, np 1 unless said):
+// 11 MiB 96, 45 MiB 304, 268 MiB 832 (np 2 parallel 656, np 2 root 928), 20 MiB of accounts with 4.5 MiB
+// 464. Every need fell,
 // the small inputs' most (the 150 MiB jump described below now comes between 11 and 45 MiB), so the
 // constants, fitted to the first needs, still cover every run but overestimate by up to 2.3x for small
 // inputs; a refit is left for later, since only a site that sets ulimit -v sees the difference.
@@ -68,7 +74,7 @@ struct Model {
     uint64_t one_rank_x10, parallel_x10, root_rank0_x10, root_others_x10;
     bool maps_whole_files;  // count the parts of the mapped transactions files that other ranks hold
 };
-constexpr Model kResident{26 * kMiB, 82, 11, 11, 18, 30, false};
+constexpr Model kResident{26 * kMiB, 84, 9, 9, 15, 30, false};
 constexpr Model kAddressSpace{224 * kMiB, 150, 43, 52, 52, 52, true};
 
 // n x factor_x10 / 10 without overflow for any file size.
@@ -150,15 +156,24 @@ std::string describe(const JobSize& job) {
            (job.root_ingest ? ", --ingest root)" : ")");
 }
 
+// A transfer whose amount is kept beside its record costs more than the 32-byte record the constants were
+// fitted to. Measured on 3M transfers with 18 fraction digits (nearly all wide; 180 MiB of transactions,
+// 3.5 MiB of accounts): peaks 343 MiB at np 1, 190-192 per rank at np 2 parallel, 503 on root rank 0; the
+// part above base and accounts is 1.78, 1.67 and 1.66 x what the constants give for a day of ordinary
+// amounts, so an all-wide day counts its transactions 1.85 times.
+constexpr uint64_t kWideExtraPerMille = 850;
+
 uint64_t estimate(const Model& m, const JobSize& job, int rank) {
     const uint64_t ranks = uint64_t(std::max(job.ranks, 1));
+    const uint64_t transactions = uint64_t((unsigned __int128)job.transactions_bytes *
+                                           (1000 + kWideExtraPerMille * job.wide_amounts_per_mille / 1000) / 1000);
     if (job.root_ingest && ranks > 1 && rank != 0)
-        return m.base_bytes + times_tenths((job.accounts_bytes + job.transactions_bytes) / ranks, m.root_others_x10);
+        return m.base_bytes + times_tenths((job.accounts_bytes + transactions) / ranks, m.root_others_x10);
     const uint64_t accounts = times_tenths(job.accounts_bytes, m.per_accounts_byte_x10);
-    if (ranks == 1) return m.base_bytes + accounts + times_tenths(job.transactions_bytes, m.one_rank_x10);
-    if (job.root_ingest) return m.base_bytes + accounts + times_tenths(job.transactions_bytes, m.root_rank0_x10);
-    const uint64_t held = job.transactions_bytes / ranks;
-    const uint64_t mapped_elsewhere = m.maps_whole_files ? job.transactions_bytes - held : 0;
+    if (ranks == 1) return m.base_bytes + accounts + times_tenths(transactions, m.one_rank_x10);
+    if (job.root_ingest) return m.base_bytes + accounts + times_tenths(transactions, m.root_rank0_x10);
+    const uint64_t held = transactions / ranks;
+    const uint64_t mapped_elsewhere = m.maps_whole_files ? job.transactions_bytes - job.transactions_bytes / ranks : 0;
     return m.base_bytes + accounts + times_tenths(held, m.parallel_x10) + mapped_elsewhere;
 }
 
@@ -186,11 +201,57 @@ std::string advice(const JobSize& job, int rank, uint64_t available) {
 
 }  // namespace
 
+uint32_t wide_amounts_per_mille(std::string_view head) {
+    const size_t last_line_end = head.rfind('\n');
+    if (last_line_end == std::string_view::npos) return 0;
+    CsvReader reader(head.substr(0, last_line_end + 1));
+    CsvRow row;
+    if (!reader.next(row)) return 0;
+    HeaderMap header;
+    try {
+        header = resolve_header(row, kTransferColumns, "sample");
+    } catch (const LedgerError&) {
+        return 0;  // the ingest reports the header properly
+    }
+    std::vector<Decimal> amounts;
+    int scale = 0;
+    std::string error;
+    while (reader.next(row)) {
+        if (!row.error.empty() || row.fields.size() != header.field_count) continue;
+        const auto amount = parse_decimal(row.fields[size_t(header.column[2])], &error);
+        if (!amount) continue;
+        amounts.push_back(*amount);
+        scale = std::max(scale, amount->scale);
+    }
+    if (amounts.empty()) return 0;
+    uint64_t wide = 0;
+    for (const Decimal& amount : amounts) {
+        int128 units;
+        if (!rescale(amount, scale, &units) || !fits_in_record(units)) ++wide;
+    }
+    return uint32_t(wide * 1000 / amounts.size());
+}
+
 JobSize job_size(const std::string& accounts, const std::vector<std::string>& transactions, int ranks,
                  bool root_ingest) {
     JobSize job;
     job.accounts_bytes = file_size_or_zero(accounts);
-    for (const std::string& path : transactions) job.transactions_bytes += file_size_or_zero(path);
+    // The first 64 KiB of each of the first 16 files: a few thousand rows, read in a few milliseconds.
+    constexpr size_t kSampleBytes = 64 << 10, kSampledFiles = 16;
+    uint64_t sampled_bytes = 0;
+    unsigned __int128 wide_weighted = 0;
+    for (size_t f = 0; f < transactions.size(); ++f) {
+        const uint64_t bytes = file_size_or_zero(transactions[f]);
+        job.transactions_bytes += bytes;
+        if (f >= kSampledFiles || bytes == 0) continue;
+        std::ifstream in(transactions[f], std::ios::binary);
+        std::string head(std::min<uint64_t>(bytes, kSampleBytes), '\0');
+        in.read(head.data(), std::streamsize(head.size()));
+        head.resize(size_t(std::max<std::streamsize>(in.gcount(), 0)));
+        wide_weighted += (unsigned __int128)bytes * wide_amounts_per_mille(head);
+        sampled_bytes += bytes;
+    }
+    if (sampled_bytes > 0) job.wide_amounts_per_mille = uint32_t(wide_weighted / sampled_bytes);
     job.ranks = std::max(ranks, 1);
     job.root_ingest = root_ingest;
     return job;

@@ -31,9 +31,17 @@ struct JobSize {
     uint64_t transactions_bytes = 0;  // all transactions files together
     int ranks = 1;
     bool root_ingest = false;         // rank 0 alone reads, sorts and partitions everything
+    // Of the transfers sampled at the start of the transactions files, the share (per mille) whose amount
+    // is too wide for its record and is kept beside it, which costs a transfer more memory (records.hpp).
+    uint32_t wide_amounts_per_mille = 0;
 };
 
-// Sizes of the input files; one that cannot be read counts 0 (the ingest reports it properly, later).
+// Of the rows in `head` (the start of a transactions file, its header first), the share (per mille) whose
+// amount needs more than 63 bits at the largest scale among them. 0 when there is nothing to judge by.
+uint32_t wide_amounts_per_mille(std::string_view head);
+
+// Sizes of the input files, and the wide amounts among the first rows of the first few transactions
+// files; a file that cannot be read counts 0 (the ingest reports it properly, later).
 JobSize job_size(const std::string& accounts, const std::vector<std::string>& transactions, int ranks,
                  bool root_ingest);
 

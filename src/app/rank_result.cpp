@@ -36,7 +36,8 @@ RankResult replay_work(RankWork& work, int rank, ProgressReporter& progress) {
     result.totals = work.static_totals;
     ReplayTotals replayed;
     progress.start("replay", ProgressUnit::transfers, work.transfers.size());
-    replay(work.transfers, balances, result.rejections, replayed, [&](uint64_t done) { progress.update(done); });
+    replay(work.transfers, work.wide_amounts, balances, result.rejections, replayed,
+           [&](uint64_t done) { progress.update(done); });
     progress.finish();
     result.totals.add(replayed);
 

@@ -29,6 +29,7 @@ struct RankWork {
     std::vector<uint32_t> account_country;   // parallel to account_index
     std::vector<int128> opening;             // parallel to account_index, at the run's scale
     std::vector<Transfer> transfers;         // this rank's countries, in replay order
+    std::vector<WideAmount> wide_amounts;    // of those transfers, by position
     std::vector<Rejection> static_rejections;  // decided at parse time on this rank
     ReplayTotals static_totals;              // counts of those
     uint64_t countries_owned = 0;
@@ -45,9 +46,10 @@ struct RootState {
     uint64_t transfers_read = 0;     // good transactions rows
 };
 
-// Transfers with a static reason become rejections here; the rest stay for replay.
-void split_static_rejections(std::vector<Transfer>& transfers, std::vector<Rejection>& rejections,
-                             ReplayTotals& totals);
+// Transfers with a static reason become rejections here; the rest stay for replay, and only their wide
+// amounts are kept.
+void split_static_rejections(std::vector<Transfer>& transfers, std::vector<WideAmount>& wide,
+                             std::vector<Rejection>& rejections, ReplayTotals& totals);
 
 mpi::Bytes encode_work(const RankWork& work);
 RankWork decode_work(std::span<const char> bytes);

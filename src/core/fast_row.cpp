@@ -49,7 +49,8 @@ bool read_plain_amount(std::string_view field, Decimal& amount) {
 
 }  // namespace
 
-FastRowReader::FastRowReader(const HeaderMap& header, const AccountTable& accounts, std::vector<Transfer>& out)
+FastRowReader::FastRowReader(const HeaderMap& header, const AccountTable& accounts, std::vector<Transfer>& out,
+                             std::vector<WideAmount>& wide)
     : date_field_(header.column[0]),
       from_field_(header.column[1]),
       amount_field_(header.column[2]),
@@ -57,7 +58,8 @@ FastRowReader::FastRowReader(const HeaderMap& header, const AccountTable& accoun
       // An account table that was never indexed (read_accounts always indexes one) has nothing to probe.
       usable_(header.field_count == kFields && !(accounts.slot_by_number.empty() && accounts.slot_by_hash.empty())),
       accounts_(accounts),
-      out_(out) {}
+      out_(out),
+      wide_(wide) {}
 
 // YYYY-MM-DDTHH:MM:SS with an optional Z: the layout the general parser reads the same way.
 bool FastRowReader::read_date(std::string_view field, Instant& instant) {
@@ -120,10 +122,10 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
     }
     Transfer t;
     t.order = OrderKey::make(instant, position, amount.scale, Reason::none);
-    t.set_amount(amount.units);
+    t.amount = fits_in_record(amount.units) ? int64_t(amount.units) : kWideAmount;  // see resolve()
 
     // The account slots are prefetched now and read kWindow rows later (see the header).
-    Pending ids{out_.size(), {}, {}};
+    Pending ids{out_.size(), {}, {}, amount.units};
     if (!accounts_.slot_by_number.empty()) {
         // A text that is not a canonical integer is no account's id when the ids are numbered.
         const auto from_number = canonical_number(from_id), to_number = canonical_number(to_id);
@@ -172,7 +174,9 @@ void FastRowReader::resolve(const Pending& ids) {
     const AccountTable::Slot from = slot_of(ids.from), to = slot_of(ids.to);
     t.from = from.index;  // kNoAccount is kUnknownAccount
     t.to = to.index;
-    t.order.set_reason(static_reason(t.from, t.to, t.amount(), from.country, to.country));
+    const int128 amount = t.wide() ? ids.wide_units : int128(t.amount);
+    t.order.set_reason(static_reason(t.from, t.to, amount, from.country, to.country));
+    if (t.wide()) wide_.push_back(WideAmount{amount, t.position(), t.from, uint8_t(t.amount_scale()), t.reason()});
 }
 
 void FastRowReader::finish() {

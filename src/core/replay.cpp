@@ -1,6 +1,7 @@
 #include "ledger/replay.hpp"
 
 #include "ledger/errors.hpp"
+#include "ledger/wide_amounts.hpp"
 
 namespace ledger {
 
@@ -12,7 +13,8 @@ void ReplayTotals::add(const ReplayTotals& other) {
                             !checked_add(amount_moved, other.amount_moved, &amount_moved);
 }
 
-void replay(std::span<const Transfer> sorted, std::span<int128> balances, std::vector<Rejection>& rejections,
+void replay(std::span<const Transfer> sorted, std::span<const WideAmount> wide, std::span<int128> balances,
+            std::vector<Rejection>& rejections,
             ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress) {
     constexpr size_t kProgressEvery = 1 << 20;
     // Balances are touched in time order, which is random in account order: fetching the balances of a
@@ -28,7 +30,7 @@ void replay(std::span<const Transfer> sorted, std::span<int128> balances, std::v
         }
         const Transfer& t = sorted[i];
         ++totals.transfers;
-        const int128 amount = t.amount();
+        const int128 amount = amount_of(t, wide);
         Reason reason = t.reason();
         if (reason == Reason::none && balances[t.from] < amount) reason = Reason::insufficient_funds;
         if (reason != Reason::none) {

@@ -4,6 +4,7 @@
 
 #include "ledger/errors.hpp"
 #include "ledger/fast_row.hpp"
+#include "ledger/wide_amounts.hpp"
 
 namespace ledger {
 
@@ -26,7 +27,7 @@ size_t max_rows_in(const TransferText& part) {
 }
 
 RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
-                            BadRowSink& bad, std::vector<Transfer>& out) {
+                            BadRowSink& bad, std::vector<Transfer>& out, std::vector<WideAmount>& wide) {
     const size_t date_col = size_t(header.column[0]), from_col = size_t(header.column[1]),
                  amount_col = size_t(header.column[2]), to_col = size_t(header.column[3]);
     const uint32_t bad_file_index = part.file_index + 1;  // 0 is the accounts file
@@ -35,7 +36,8 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
     // Room for every row up front (unless the caller made it): each doubling would copy every record into
     // freshly faulted pages.
     if (out.capacity() == out.size()) out.reserve(out.size() + max_rows_in(part));
-    FastRowReader fast(header, accounts, out);
+    const size_t wide_before = wide.size();
+    FastRowReader fast(header, accounts, out, wide);
     CsvReader reader(part.text, part.first_line, part.base_offset);
     CsvRow row;
     size_t pos = reader.consumed();  // past a BOM, if any
@@ -84,14 +86,16 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
         Transfer t;
         t.order = OrderKey::make(*instant, make_position(part.file_index, row.offset), amount->scale,
                                  Reason::none);
-        t.set_amount(amount->units);
         t.from = accounts.find(from_id).value_or(kUnknownAccount);
         t.to = accounts.find(to_id).value_or(kUnknownAccount);
         t.order.set_reason(static_reason(t.from, t.to, amount->units, accounts));
+        store_amount(t, amount->units, wide);
         out.push_back(t);
         if (amount->scale > read.max_scale) read.max_scale = amount->scale;
     }
     fast.finish();
+    // The fast path adds a row's wide amount a few rows late, after rows the general path added at once.
+    sort_by_position(std::span(wide).subspan(wide_before));
     if (part.on_progress) part.on_progress(reader.consumed());
     return read;
 }
@@ -108,7 +112,7 @@ HeaderMap read_transfer_header(const TransferText& file, size_t* rows_start, uin
 }
 
 int read_transfer_file(const TransferText& file, const AccountTable& accounts, BadRowSink& bad,
-                       std::vector<Transfer>& out, HeaderMap* header_out) {
+                       std::vector<Transfer>& out, std::vector<WideAmount>& wide, HeaderMap* header_out) {
     size_t rows_start = 0;
     uint64_t rows_line = 0;
     const HeaderMap header = read_transfer_header(file, &rows_start, &rows_line);
@@ -117,19 +121,41 @@ int read_transfer_file(const TransferText& file, const AccountTable& accounts, B
     rest.text = file.text.substr(rows_start);
     rest.first_line = rows_line;
     rest.base_offset = file.base_offset + rows_start;
-    return read_transfer_rows(rest, header, accounts, bad, out).max_scale;
+    return read_transfer_rows(rest, header, accounts, bad, out, wide).max_scale;
 }
 
-void rescale_transfers(std::vector<Transfer>& transfers, int scale) {
+void rescale_transfers(std::vector<Transfer>& transfers, std::vector<WideAmount>& wide, int scale) {
+    // The first amount in input order that does not fit is the one to name, in a record or wide.
+    uint64_t first_failure = UINT64_MAX;
+    std::vector<WideAmount> outgrown;  // amounts that fitted in their record at their own scale only
     for (Transfer& t : transfers) {
-        if (t.amount_scale() == scale) continue;
+        const int own_scale = t.amount_scale();
+        if (own_scale == scale) continue;
+        t.order.set_scale(scale);  // before store_amount, which copies it
+        if (t.wide()) continue;    // its WideAmount is rescaled below
         int128 units;
-        if (!rescale(Decimal{t.amount(), t.amount_scale()}, scale, &units))
-            throw PositionedError(ExitCode::bad_input, t.position(),
-                                  "transferAmount does not fit in 128 bits at " + std::to_string(scale) +
-                                      " fraction digits");
-        t.set_amount(units);
-        t.order.set_scale(scale);
+        if (!rescale(Decimal{t.amount, own_scale}, scale, &units)) {
+            first_failure = std::min(first_failure, t.position());
+            continue;
+        }
+        store_amount(t, units, outgrown);
+    }
+    for (WideAmount& w : wide) {
+        if (w.scale == scale) continue;
+        int128 units;
+        if (!rescale(Decimal{w.units, w.scale}, scale, &units)) {
+            first_failure = std::min(first_failure, w.position);
+            continue;
+        }
+        w.units = units;
+        w.scale = uint8_t(scale);
+    }
+    if (first_failure != UINT64_MAX)
+        throw PositionedError(ExitCode::bad_input, first_failure,
+                              "transferAmount does not fit in 128 bits at " + std::to_string(scale) + " fraction digits");
+    if (!outgrown.empty()) {
+        wide.insert(wide.end(), outgrown.begin(), outgrown.end());
+        sort_by_position(wide);
     }
 }
 

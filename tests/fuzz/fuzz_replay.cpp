@@ -36,6 +36,7 @@
 #include "ledger/records.hpp"
 #include "ledger/replay.hpp"
 #include "ledger/transfers.hpp"
+#include "ledger/wide_amounts.hpp"
 
 namespace {
 
@@ -56,23 +57,24 @@ struct Outcome {
 };
 
 // The spec's checks, written out in its order.
-Reason expected_reason(const Transfer& t, const AccountTable& accounts, std::span<const int128> balances) {
+Reason expected_reason(const Transfer& t, int128 amount, const AccountTable& accounts, std::span<const int128> balances) {
     if (t.from == kUnknownAccount || t.to == kUnknownAccount) return Reason::unknown_account;
-    if (t.amount() <= 0) return Reason::invalid_amount;
+    if (amount <= 0) return Reason::invalid_amount;
     if (t.from == t.to) return Reason::same_account;
     if (accounts.country[t.from] != accounts.country[t.to]) return Reason::cross_country;
-    if (balances[t.from] < t.amount()) return Reason::insufficient_funds;
+    if (balances[t.from] < amount) return Reason::insufficient_funds;
     return Reason::none;
 }
 
 // Replays one transfer at a time and checks each against the oracle. Throws what replay throws.
-void replay_checked(std::span<const Transfer> sorted, const AccountTable& accounts, std::vector<int128>& balances,
-                    std::vector<Rejection>& rejections, ReplayTotals& totals) {
+void replay_checked(std::span<const Transfer> sorted, std::span<const WideAmount> wide, const AccountTable& accounts,
+                    std::vector<int128>& balances, std::vector<Rejection>& rejections, ReplayTotals& totals) {
     for (const Transfer& t : sorted) {
-        const Reason want = expected_reason(t, accounts, balances);
+        const int128 amount = amount_of(t, wide);
+        const Reason want = expected_reason(t, amount, accounts, balances);
         const std::vector<int128> before = balances;
         const size_t rejected_before = rejections.size();
-        replay(std::span(&t, 1), balances, rejections, totals);
+        replay(std::span(&t, 1), wide, balances, rejections, totals);
         if (want != Reason::none) {
             FUZZ_CHECK(balances == before, "a rejected transfer changes nothing");
             FUZZ_CHECK(rejections.size() == rejected_before + 1, "a rejected transfer is recorded once");
@@ -81,8 +83,8 @@ void replay_checked(std::span<const Transfer> sorted, const AccountTable& accoun
             continue;
         }
         FUZZ_CHECK(rejections.size() == rejected_before, "an accepted transfer is not recorded as rejected");
-        FUZZ_CHECK(balances[t.from] == before[t.from] - t.amount(), "the sender pays exactly the amount");
-        FUZZ_CHECK(balances[t.to] == before[t.to] + t.amount(), "the receiver gets exactly the amount");
+        FUZZ_CHECK(balances[t.from] == before[t.from] - amount, "the sender pays exactly the amount");
+        FUZZ_CHECK(balances[t.to] == before[t.to] + amount, "the receiver gets exactly the amount");
         FUZZ_CHECK(before[t.from] < 0 || balances[t.from] >= 0, "no transfer makes a balance negative");
         for (size_t a = 0; a < balances.size(); ++a)
             if (a != t.from && a != t.to) FUZZ_CHECK(balances[a] == before[a], "only sender and receiver change");
@@ -109,14 +111,15 @@ Outcome run(std::string_view accounts_text, std::string_view transactions_text, 
     try {
         const AccountTable accounts = read_accounts(accounts_text, "accounts.csv", bad);
         std::vector<Transfer> transfers;
+        std::vector<WideAmount> wide;
         TransferText file;
         file.text = transactions_text;
         file.file_name = "transactions.csv";
-        const int scale = std::max(accounts.max_scale, read_transfer_file(file, accounts, bad, transfers));
+        const int scale = std::max(accounts.max_scale, read_transfer_file(file, accounts, bad, transfers, wide));
         std::vector<int128> balances(accounts.size());
         for (size_t a = 0; a < accounts.size(); ++a)
             if (!rescale(accounts.opening[a], scale, &balances[a])) fail(ExitCode::bad_input, "balance overflows");
-        rescale_transfers(transfers, scale);
+        rescale_transfers(transfers, wide, scale);
 
         std::vector<Transfer> reference = transfers;
         sort_for_replay_reference(reference);
@@ -129,7 +132,7 @@ Outcome run(std::string_view accounts_text, std::string_view transactions_text, 
         const std::vector<uint128> sums_before = country_sums(balances, accounts.country, accounts.countries.size());
         std::vector<Rejection> rejections;
         ReplayTotals totals;
-        replay_checked(transfers, accounts, balances, rejections, totals);
+        replay_checked(transfers, wide, accounts, balances, rejections, totals);
         const std::vector<uint128> sums_after = country_sums(balances, accounts.country, accounts.countries.size());
         FUZZ_CHECK(sums_before == sums_after, "conservation in every country");
         check_conservation(sums_before, sums_after, std::vector<int>(accounts.countries.size(), 0), 0);
@@ -142,7 +145,7 @@ Outcome run(std::string_view accounts_text, std::string_view transactions_text, 
         std::vector<int128> whole = opening;
         std::vector<Rejection> whole_rejections;
         ReplayTotals whole_totals;
-        replay(transfers, whole, whole_rejections, whole_totals);
+        replay(transfers, wide, whole, whole_rejections, whole_totals);
         FUZZ_CHECK(whole == balances, "one replay call gives the step-by-step balances");
         FUZZ_CHECK(whole_rejections.size() == rejections.size(), "one replay call gives the same rejections");
 

@@ -83,13 +83,14 @@ inline CoreResult run_core(std::string_view accounts_csv, const std::vector<std:
     ledger::AccountTable accounts = ledger::read_accounts(accounts_csv, "accounts.csv", bad);
 
     std::vector<ledger::Transfer> transfers;
+    std::vector<ledger::WideAmount> wide;
     int scale = accounts.max_scale;
     for (size_t i = 0; i < transaction_csvs.size(); ++i) {
         ledger::TransferText file;
         file.text = transaction_csvs[i];
         file.file_name = transactions_file_name(i);
         file.file_index = uint32_t(i);
-        scale = std::max(scale, ledger::read_transfer_file(file, accounts, bad, transfers));
+        scale = std::max(scale, ledger::read_transfer_file(file, accounts, bad, transfers, wide));
     }
 
     std::vector<int128> balances(accounts.size());
@@ -98,11 +99,11 @@ inline CoreResult run_core(std::string_view accounts_csv, const std::vector<std:
             throw ledger::LedgerError(ledger::ExitCode::bad_input, "opening balance overflows");
         }
     }
-    ledger::rescale_transfers(transfers, scale);
+    ledger::rescale_transfers(transfers, wide, scale);
     ledger::sort_for_replay(transfers);
 
     auto before = ledger::country_sums(balances, accounts.country, accounts.countries.size());
-    ledger::replay(transfers, balances, result.rejections, result.totals);
+    ledger::replay(transfers, wide, balances, result.rejections, result.totals);
     auto after = ledger::country_sums(balances, accounts.country, accounts.countries.size());
     std::vector<int> owner(accounts.countries.size(), 0);
     ledger::check_conservation(before, after, owner, 0);

@@ -1,9 +1,10 @@
 // The fast row path of the transactions reader (fast_row.hpp) against the general CSV path: for every row
 // the fast path accepts it must give the same record, and a row it declines must still be read, so a
 // whole file read with the fast path must equal the same file read with fast_rows = false: the same
-// records (accounts, amount and scale, instant, position, reason), the same bad rows with the same lines
-// and messages, and the same largest scale. Rows come from a generator of the shapes banks export and are
-// then mutated byte by byte with the characters that matter to CSV, dates and amounts.
+// records (accounts, amount and scale, instant, position, reason; amounts wider than a record kept beside
+// it alike), the same bad rows with the same lines and messages, and the same largest scale. Rows come
+// from a generator of the shapes banks export and are then mutated byte by byte with the characters that
+// matter to CSV, dates and amounts.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -14,6 +15,7 @@
 #include "ledger/bad_rows.hpp"
 #include "ledger/errors.hpp"
 #include "ledger/transfers.hpp"
+#include "ledger/wide_amounts.hpp"
 
 namespace {
 
@@ -23,6 +25,7 @@ using ledger::Transfer;
 
 struct Read {
     std::vector<Transfer> records;
+    std::vector<ledger::WideAmount> wide;
     std::vector<std::string> bad;  // "line|message|raw"
     int max_scale = 0;
 };
@@ -34,7 +37,7 @@ Read read_all(const std::string& text, const ledger::AccountTable& accounts, boo
     file.fast_rows = fast;
     BadRowSink bad(BadRowPolicy::skip);
     Read read;
-    read.max_scale = ledger::read_transfer_file(file, accounts, bad, read.records);
+    read.max_scale = ledger::read_transfer_file(file, accounts, bad, read.records, read.wide);
     for (const ledger::BadRow& row : bad.rows())
         read.bad.push_back(std::to_string(row.line) + "|" + row.error + "|" + std::string(row.raw));
     return read;
@@ -44,11 +47,12 @@ void expect_same(const Read& fast, const Read& general, const std::string& text)
     ASSERT_EQ(fast.records.size(), general.records.size()) << text;
     for (size_t i = 0; i < fast.records.size(); ++i) {
         const Transfer &a = fast.records[i], &b = general.records[i];
-        EXPECT_TRUE(a.amount() == b.amount() && a.amount_scale() == b.amount_scale() && a.instant().seconds == b.instant().seconds &&
-                    a.instant().nanos == b.instant().nanos && a.position() == b.position() && a.from == b.from && a.to == b.to &&
-                    a.reason() == b.reason())
+        EXPECT_TRUE(ledger::amount_of(a, fast.wide) == ledger::amount_of(b, general.wide) &&
+                    a.amount_scale() == b.amount_scale() && a.instant() == b.instant() && a.position() == b.position() &&
+                    a.from == b.from && a.to == b.to && a.reason() == b.reason())
             << "record " << i << " differs in\n" << text;
     }
+    EXPECT_EQ(fast.wide.size(), general.wide.size()) << text;
     EXPECT_EQ(fast.bad, general.bad) << text;
     EXPECT_EQ(fast.max_scale, general.max_scale) << text;
 }
@@ -84,7 +88,8 @@ std::string random_row(std::mt19937_64& rng, bool integer_ids) {
                              pick({"", "", "Z", "z", "+01:00", "-14:00", ".5", ".123456789Z", ".1234567891"});
     const std::string amount = pick({"1", "250", "0", "007", "12.5", "0.01", "1.", ".5", "-3", "+4",
                                      "123456789012345678", "1234567890123456789", "99999999999999999999",
-                                     "1.000000000000000001", "1e3", ""});
+                                     "1.000000000000000001", "1e3", "", "9223372036854775808", "-9223372036854775808",
+                                     "170141183460469231731687303715884105727"});
     auto id = [&] {
         if (integer_ids) return pick({"100", "101", "117", "139", "140", "99", "0100", "+101", "1"});
         return pick({"AC-1", "AC-2", "AC-39", "AC-40", "A B", "ac-1", "AC-1 "});

@@ -1,8 +1,8 @@
 // The packed record layout (records.hpp): a transfer's instant, input position, amount scale and reason
-// share one 128-bit key, and its amount two words. Checks:
+// share one 128-bit key, and its amount 64 bits or, when wider, a WideAmount beside it. Checks:
 //  - every field reads back as written at the ends of its range: years 0000 and 9999 with the widest
 //    offsets, nanoseconds 0 and 999'999'999, the last file index and byte offset, scales 0 and 18,
-//    every reason, and the int128 amounts at both limits and around the word boundary;
+//    every reason, and amounts at the int128 limits and around the 64-bit edge, read back wherever kept;
 //  - comparing keys is comparing (instant, position), on random pairs with many ties in each part and
 //    with instants one nanosecond apart across the bits the two words split;
 //  - setting the scale or the reason changes nothing else.
@@ -14,7 +14,9 @@
 
 #include "core_pipeline.hpp"
 #include "ledger/instant.hpp"
+#include "ledger/errors.hpp"
 #include "ledger/records.hpp"
+#include "ledger/wide_amounts.hpp"
 
 namespace {
 
@@ -64,13 +66,40 @@ TEST(OrderKey, EpochIsADayBeforeYearZero) {
     EXPECT_EQ(OrderKey::kOrderEpochSeconds, ledger::days_from_civil(0, 1, 1) * 86400 - 86400);
 }
 
-TEST(OrderKey, AmountsReadBackAcrossBothWords) {
-    const int128 word = int128(1) << 64;
-    for (const int128 amount : {int128(0), int128(1), int128(-1), word - 1, word, -word, -word - 1, kInt128Max,
-                                kInt128Min}) {
+// Every amount reads back exactly, in the record or beside it, and only the ones that must are beside it.
+TEST(OrderKey, AmountsReadBackWhereverKept) {
+    const int128 word = int128(1) << 63;
+    const int128 amounts[] = {0, 1, -1, word - 1, word, -word + 1, -word, -word - 1, kInt128Max, kInt128Min};
+    std::vector<ledger::WideAmount> wide;
+    std::vector<Transfer> records;
+    for (size_t i = 0; i < std::size(amounts); ++i) {
         Transfer t{};
-        t.set_amount(amount);
-        EXPECT_EQ(i128_str(t.amount()), i128_str(amount));
+        t.order = OrderKey::make(Instant{0, 0}, make_position(0, i), 0, Reason::none);
+        t.from = t.to = 0;
+        ledger::store_amount(t, amounts[i], wide);
+        records.push_back(t);
+    }
+    for (size_t i = 0; i < records.size(); ++i) {
+        EXPECT_EQ(i128_str(ledger::amount_of(records[i], wide)), i128_str(amounts[i])) << i;
+        const bool needs_wide = amounts[i] > int128(INT64_MAX) || amounts[i] <= int128(INT64_MIN);
+        EXPECT_EQ(records[i].wide(), needs_wide) << i128_str(amounts[i]);
+    }
+    EXPECT_EQ(wide.size(), 5u);  // 2^63, -2^63 (the mark itself), -2^63 - 1 and the two 128-bit limits
+}
+
+// A wide amount that did not travel with its record is a bug, and says so instead of reading garbage.
+TEST(OrderKey, AMissingWideAmountIsAnInternalError) {
+    std::vector<ledger::WideAmount> wide;
+    Transfer t{};
+    t.order = OrderKey::make(Instant{0, 0}, make_position(0, 7), 0, Reason::none);
+    t.from = t.to = 0;
+    ledger::store_amount(t, kInt128Max, wide);
+    wide.clear();
+    try {
+        (void)ledger::amount_of(t, wide);
+        FAIL() << "a missing wide amount was not noticed";
+    } catch (const ledger::LedgerError& e) {
+        EXPECT_EQ(e.code(), ledger::ExitCode::internal);
     }
 }
 

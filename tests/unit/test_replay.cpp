@@ -18,6 +18,7 @@
 #include "ledger/order.hpp"
 #include "ledger/records.hpp"
 #include "ledger/replay.hpp"
+#include "ledger/wide_amounts.hpp"
 
 namespace {
 
@@ -38,7 +39,8 @@ Transfer tr(uint32_t from, uint32_t to, int128 amount, int64_t seconds, uint64_t
             Reason reason = Reason::none, int32_t nanos = 0) {
     Transfer t{};
     t.order = ledger::OrderKey::make(ledger::Instant{seconds, nanos}, position, 0, reason);
-    t.set_amount(amount);
+    EXPECT_TRUE(ledger::fits_in_record(amount)) << "tr() makes records with their amount inside";
+    t.amount = int64_t(amount);
     t.from = from;
     t.to = to;
     return t;
@@ -58,7 +60,7 @@ struct ReplayRun {
 
 ReplayRun run(std::vector<Transfer> transfers, std::vector<int128>& balances) {
     ReplayRun r;
-    ledger::replay(transfers, balances, r.rejections, r.totals);
+    ledger::replay(transfers, {}, balances, r.rejections, r.totals);
     return r;
 }
 
@@ -71,6 +73,34 @@ TEST(Replay, AcceptedTransferMovesTheAmount) {
     EXPECT_EQ(r.totals.accepted, 2u);
     EXPECT_EQ(i128_str(r.totals.amount_moved), "35");
     EXPECT_FALSE(r.totals.amount_moved_overflow);
+}
+
+// Amounts beyond 64 bits, kept beside their records, move exactly and are judged exactly: a balance one
+// unit short is insufficient, one exactly equal is enough, and amount_moved sums them in full.
+TEST(Replay, WideAmountsMoveExactly) {
+    const int128 big = ledger_test::i128("100000000000000000000000000000");  // 10^29
+    std::vector<int128> b = {big, 0, 0};
+    std::vector<ledger::WideAmount> wide;
+    auto wide_tr = [&](uint32_t from, uint32_t to, int128 amount, int64_t seconds, uint64_t position) {
+        Transfer t = tr(from, to, 0, seconds, position);
+        ledger::store_amount(t, amount, wide);
+        EXPECT_TRUE(t.wide());
+        return t;
+    };
+    std::vector<Transfer> t = {wide_tr(0, 1, big / 2 + 1, k2024, 1), wide_tr(0, 2, big / 2, k2024 + 1, 2),
+                               tr(1, 0, 7, k2024 + 2, 3), wide_tr(0, 2, big / 2 + 6, k2024 + 3, 4)};
+    std::vector<Rejection> rejections;
+    ReplayTotals totals;
+    ledger::replay(t, wide, b, rejections, totals);
+    // After the first, the sender holds 5 x 10^28 - 1: one unit short of the second. The small one brings
+    // it to 5 x 10^28 + 6, exactly the last amount.
+    EXPECT_EQ(i128_str(b[0]), "0");
+    EXPECT_EQ(i128_str(b[1]), "49999999999999999999999999994");
+    EXPECT_EQ(i128_str(b[2]), "50000000000000000000000000006");
+    ASSERT_EQ(rejections.size(), 1u);
+    EXPECT_EQ(rejections[0].position(), 2u);
+    EXPECT_EQ(rejections[0].reason(), Reason::insufficient_funds);
+    EXPECT_EQ(i128_str(totals.amount_moved), "100000000000000000000000000014");
 }
 
 TEST(Replay, InsufficientFundsRejectedAndChangesNothing) {
@@ -289,7 +319,7 @@ TEST(Replay, ReceiverOverflowIsAPositionedError) {
     std::vector<Rejection> rejections;
     ReplayTotals totals;
     try {
-        ledger::replay(t, b, rejections, totals);
+        ledger::replay(t, {}, b, rejections, totals);
         FAIL() << "overflow not detected; receiver now " << i128_str(b[1]);
     } catch (const ledger::PositionedError& e) {
         EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);

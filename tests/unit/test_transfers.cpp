@@ -22,6 +22,7 @@
 #include "ledger/errors.hpp"
 #include "ledger/records.hpp"
 #include "ledger/transfers.hpp"
+#include "ledger/wide_amounts.hpp"
 
 namespace {
 
@@ -272,6 +273,47 @@ uint64_t offset_of(const std::string& text, std::string_view row) {
     return at;
 }
 
+// Amounts wider than 63 bits are read exactly, by either row path, and kept beside their records: with
+// the sender and reason of their rows, in input order, and only those.
+TEST(ReadTransfers, WideAmountsAreKeptBesideTheirRecords) {
+    AccountTable accounts = three_accounts();
+    const std::string text =
+        "date,fromAccountNumber,transferAmount,toAccountNumber\n"
+        "2024-01-01,A,9223372036854775807,B\n"          // 2^63 - 1: the widest in a record (19 digits)
+        "2024-01-02,A,9223372036854775808,B\n"          // 2^63
+        "2024-01-03,B,-9223372036854775808,A\n"         // -2^63, the wide mark: beside the record
+        "2024-01-04,ghost,170141183460469231731687303715884105727,A\n"  // 2^127 - 1, unknown account
+        "2024-01-05,A,1.000000000000000001,B\n"         // 19 digits, scale 18
+        "2024-01-06,C,12345678901234567890.5,A\n";      // cross-country
+    for (const bool fast : {true, false}) {
+        ledger::TransferText file = file_of(text);
+        file.fast_rows = fast;
+        BadRowSink bad(BadRowPolicy::fail);
+        std::vector<Transfer> out;
+        std::vector<ledger::WideAmount> wide;
+        ledger::read_transfer_file(file, accounts, bad, out, wide);
+        ASSERT_EQ(out.size(), 6u);
+        const char* want[] = {"9223372036854775807", "9223372036854775808", "-9223372036854775808",
+                              "170141183460469231731687303715884105727", "1000000000000000001", "123456789012345678905"};
+        for (size_t i = 0; i < out.size(); ++i) EXPECT_EQ(i128_str(ledger::amount_of(out[i], wide)), want[i]) << i;
+        EXPECT_FALSE(out[0].wide());
+        EXPECT_FALSE(out[4].wide());
+        ASSERT_EQ(wide.size(), 4u) << (fast ? "fast" : "general");
+        const size_t wide_rows[] = {1, 2, 3, 5};
+        for (size_t k = 0; k < wide.size(); ++k) {
+            const Transfer& t = out[wide_rows[k]];
+            EXPECT_TRUE(t.wide());
+            EXPECT_EQ(wide[k].position, t.position());
+            EXPECT_EQ(wide[k].from, t.from);
+            EXPECT_EQ(wide[k].reason, t.reason());
+            EXPECT_EQ(int(wide[k].scale), t.amount_scale());
+        }
+        EXPECT_EQ(out[2].reason(), Reason::invalid_amount);
+        EXPECT_EQ(out[3].reason(), Reason::unknown_account);
+        EXPECT_EQ(out[5].reason(), Reason::cross_country);
+    }
+}
+
 TEST(ReadTransfers, RowsBecomeRecords) {
     AccountTable accounts = three_accounts();
     const std::string text =
@@ -284,13 +326,14 @@ TEST(ReadTransfers, RowsBecomeRecords) {
         "2024-01-06T01:00:00+01:00,B,-5,ghost\n";
     BadRowSink bad(BadRowPolicy::fail);
     std::vector<Transfer> out;
-    int scale = ledger::read_transfer_file(file_of(text), accounts, bad, out);
+    std::vector<ledger::WideAmount> wide;
+    int scale = ledger::read_transfer_file(file_of(text), accounts, bad, out, wide);
     EXPECT_EQ(scale, 3);  // the unknown-account row counts: rejected rows are not bad rows
     ASSERT_EQ(out.size(), 6u);
 
     EXPECT_EQ(out[0].from, 0u);
     EXPECT_EQ(out[0].to, 1u);
-    EXPECT_EQ(i128_str(out[0].amount()), "105");
+    EXPECT_EQ(i128_str(ledger::amount_of(out[0], wide)), "105");
     EXPECT_EQ(out[0].amount_scale(), 1);
     EXPECT_EQ(out[0].instant().seconds, k2024);
     EXPECT_EQ(out[0].instant().nanos, 250000000);
@@ -299,14 +342,14 @@ TEST(ReadTransfers, RowsBecomeRecords) {
 
     EXPECT_EQ(out[1].from, 2u);
     EXPECT_EQ(out[1].to, 0u);
-    EXPECT_EQ(i128_str(out[1].amount()), "7");
+    EXPECT_EQ(i128_str(ledger::amount_of(out[1], wide)), "7");
     EXPECT_EQ(out[1].amount_scale(), 0);
     EXPECT_EQ(out[1].instant().seconds, k2024 + 86400);
     EXPECT_EQ(out[1].reason(), Reason::cross_country);
 
     EXPECT_EQ(out[2].from, kUnknownAccount);
     EXPECT_EQ(out[2].to, 0u);
-    EXPECT_EQ(i128_str(out[2].amount()), "1125");
+    EXPECT_EQ(i128_str(ledger::amount_of(out[2], wide)), "1125");
     EXPECT_EQ(out[2].amount_scale(), 3);
     EXPECT_EQ(out[2].reason(), Reason::unknown_account);
 
@@ -318,7 +361,7 @@ TEST(ReadTransfers, RowsBecomeRecords) {
     EXPECT_EQ(out[5].to, kUnknownAccount);
     EXPECT_EQ(out[5].reason(), Reason::unknown_account);  // before invalid_amount
     EXPECT_EQ(out[5].instant().seconds, k2024 + 5 * 86400);
-    EXPECT_EQ(i128_str(out[5].amount()), "-5");
+    EXPECT_EQ(i128_str(ledger::amount_of(out[5], wide)), "-5");
     EXPECT_EQ(out[5].position(), ledger::make_position(1, offset_of(text, "2024-01-06")));
 
     for (size_t i = 1; i < out.size(); ++i) EXPECT_LT(out[i - 1].position(), out[i].position());
@@ -334,17 +377,18 @@ TEST(ReadTransfers, ReorderedColumnsQuotesAndSpaces) {
         "plain,\"C\",2024-01-01,+1,C\r\n";
     BadRowSink bad(BadRowPolicy::fail);
     std::vector<Transfer> out;
-    int scale = ledger::read_transfer_file(file_of(text, 0), accounts, bad, out);
+    std::vector<ledger::WideAmount> wide;
+    int scale = ledger::read_transfer_file(file_of(text, 0), accounts, bad, out, wide);
     EXPECT_EQ(scale, 2);
     ASSERT_EQ(out.size(), 2u);
     EXPECT_EQ(out[0].from, 0u);
     EXPECT_EQ(out[0].to, 1u);
-    EXPECT_EQ(i128_str(out[0].amount()), "350");
+    EXPECT_EQ(i128_str(ledger::amount_of(out[0], wide)), "350");
     EXPECT_EQ(out[0].instant().seconds, k2024 + 36000);
     EXPECT_EQ(out[0].reason(), Reason::none);
     EXPECT_EQ(out[0].position(), ledger::make_position(0, offset_of(text, "\"x,y\"")));
     EXPECT_EQ(out[1].reason(), Reason::same_account);
-    EXPECT_EQ(i128_str(out[1].amount()), "1");
+    EXPECT_EQ(i128_str(ledger::amount_of(out[1], wide)), "1");
     EXPECT_EQ(out[1].position(), ledger::make_position(0, offset_of(text, "plain")));
 }
 
@@ -368,10 +412,11 @@ TEST(ReadTransfers, BadRowsSkipped) {
     AccountTable accounts = three_accounts();
     BadRowSink bad(BadRowPolicy::skip);
     std::vector<Transfer> out;
-    int scale = ledger::read_transfer_file(file_of(kBadTransfers), accounts, bad, out);
+    std::vector<ledger::WideAmount> wide;
+    int scale = ledger::read_transfer_file(file_of(kBadTransfers), accounts, bad, out, wide);
     EXPECT_EQ(scale, 1);  // the 7-digit amount was on a bad row
     ASSERT_EQ(out.size(), 2u);
-    EXPECT_EQ(i128_str(out[0].amount()), "25");
+    EXPECT_EQ(i128_str(ledger::amount_of(out[0], wide)), "25");
     EXPECT_EQ(out[1].from, 1u);
     std::vector<uint64_t> lines;
     for (const ledger::BadRow& b : bad.rows()) {
@@ -388,7 +433,8 @@ TEST(ReadTransfers, FirstBadRowFailsWithFileLineMessage) {
     AccountTable accounts = three_accounts();
     BadRowSink bad(BadRowPolicy::fail);
     std::vector<Transfer> out;
-    LedgerError e = expect_ledger_error([&] { ledger::read_transfer_file(file_of(kBadTransfers), accounts, bad, out); });
+    std::vector<ledger::WideAmount> wide;
+    LedgerError e = expect_ledger_error([&] { ledger::read_transfer_file(file_of(kBadTransfers), accounts, bad, out, wide); });
     std::string what = e.what();
     EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
     EXPECT_EQ(what.rfind("tx.csv:2: ", 0), 0u) << what;
@@ -399,8 +445,9 @@ TEST(ReadTransfers, MissingColumnNamesColumnAndFile) {
     AccountTable accounts = three_accounts();
     BadRowSink bad(BadRowPolicy::skip);
     std::vector<Transfer> out;
+    std::vector<ledger::WideAmount> wide;
     std::string text = "date,fromAccountNumber,amount,toAccountNumber\n2024-01-01,A,1,B\n";
-    LedgerError e = expect_ledger_error([&] { ledger::read_transfer_file(file_of(text), accounts, bad, out); });
+    LedgerError e = expect_ledger_error([&] { ledger::read_transfer_file(file_of(text), accounts, bad, out, wide); });
     std::string what = e.what();
     EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
     EXPECT_NE(what.find("transferAmount"), std::string::npos) << what;
@@ -412,7 +459,8 @@ TEST(ReadTransfers, PartsGiveWhatTheWholeFileGives) {
     const std::string& text = kBadTransfers;
     BadRowSink whole_bad(BadRowPolicy::skip);
     std::vector<Transfer> whole;
-    int whole_scale = ledger::read_transfer_file(file_of(text), accounts, whole_bad, whole);
+    std::vector<ledger::WideAmount> whole_wide;
+    int whole_scale = ledger::read_transfer_file(file_of(text), accounts, whole_bad, whole, whole_wide);
 
     // Header resolved separately, then the body in two line-aligned parts (split after line 6).
     size_t header_end = text.find('\n') + 1;
@@ -424,6 +472,7 @@ TEST(ReadTransfers, PartsGiveWhatTheWholeFileGives) {
 
     BadRowSink parts_bad(BadRowPolicy::skip);
     std::vector<Transfer> parts;
+    std::vector<ledger::WideAmount> parts_wide;
     ledger::TransferText first = file_of(text);
     first.text = std::string_view(text).substr(header_end, split - header_end);
     first.first_line = 2;
@@ -432,8 +481,8 @@ TEST(ReadTransfers, PartsGiveWhatTheWholeFileGives) {
     second.text = std::string_view(text).substr(split);
     second.first_line = 7;
     second.base_offset = split;
-    ledger::RowsRead r1 = ledger::read_transfer_rows(first, header, accounts, parts_bad, parts);
-    ledger::RowsRead r2 = ledger::read_transfer_rows(second, header, accounts, parts_bad, parts);
+    ledger::RowsRead r1 = ledger::read_transfer_rows(first, header, accounts, parts_bad, parts, parts_wide);
+    ledger::RowsRead r2 = ledger::read_transfer_rows(second, header, accounts, parts_bad, parts, parts_wide);
 
     EXPECT_EQ(std::max(r1.max_scale, r2.max_scale), whole_scale);
     EXPECT_EQ(r1.first_row_offset, header_end);
@@ -444,7 +493,7 @@ TEST(ReadTransfers, PartsGiveWhatTheWholeFileGives) {
     for (size_t i = 0; i < whole.size(); ++i) {
         EXPECT_EQ(parts[i].position(), whole[i].position());
         EXPECT_EQ(parts[i].instant().seconds, whole[i].instant().seconds);
-        EXPECT_EQ(i128_str(parts[i].amount()), i128_str(whole[i].amount()));
+        EXPECT_EQ(i128_str(ledger::amount_of(parts[i], parts_wide)), i128_str(ledger::amount_of(whole[i], whole_wide)));
         EXPECT_EQ(parts[i].from, whole[i].from);
         EXPECT_EQ(parts[i].to, whole[i].to);
     }
@@ -463,7 +512,8 @@ TEST(ReadTransfers, MultiLineQuotedRowKeepsLineNumbersRight) {
         "2024-01-01,A,oops,B,x\n";
     BadRowSink bad(BadRowPolicy::skip);
     std::vector<Transfer> out;
-    ledger::read_transfer_file(file_of(text), accounts, bad, out);
+    std::vector<ledger::WideAmount> wide;
+    ledger::read_transfer_file(file_of(text), accounts, bad, out, wide);
     EXPECT_EQ(out.size(), 1u);
     ASSERT_EQ(bad.rows().size(), 1u);
     EXPECT_EQ(bad.rows()[0].line, 4u);
@@ -504,35 +554,84 @@ TEST(ReasonNames, AsTheSpecSpellsThem) {
 
 // --- rescale ---
 
-Transfer transfer(ledger::int128 amount, int scale, uint64_t position) {
+// A record with `amount` at `scale`, the amount stored as the parser stores it (beside the record when wide).
+Transfer transfer(ledger::int128 amount, int scale, uint64_t position, std::vector<ledger::WideAmount>& wide) {
     Transfer t{};
     t.order = ledger::OrderKey::make(ledger::Instant{0, 0}, position, scale, Reason::none);
-    t.set_amount(amount);
     t.from = 0;
     t.to = 1;
+    ledger::store_amount(t, amount, wide);
     return t;
 }
 
 TEST(RescaleTransfers, ToTheRunScale) {
-    std::vector<Transfer> v = {transfer(105, 1, 1), transfer(7, 0, 2), transfer(1125, 3, 3), transfer(-5, 0, 4)};
-    ledger::rescale_transfers(v, 3);
-    EXPECT_EQ(i128_str(v[0].amount()), "10500");
-    EXPECT_EQ(i128_str(v[1].amount()), "7000");
-    EXPECT_EQ(i128_str(v[2].amount()), "1125");
-    EXPECT_EQ(i128_str(v[3].amount()), "-5000");
+    std::vector<ledger::WideAmount> wide;
+    std::vector<Transfer> v = {transfer(105, 1, 1, wide), transfer(7, 0, 2, wide), transfer(1125, 3, 3, wide),
+                               transfer(-5, 0, 4, wide)};
+    ledger::rescale_transfers(v, wide, 3);
+    EXPECT_EQ(i128_str(ledger::amount_of(v[0], wide)), "10500");
+    EXPECT_EQ(i128_str(ledger::amount_of(v[1], wide)), "7000");
+    EXPECT_EQ(i128_str(ledger::amount_of(v[2], wide)), "1125");
+    EXPECT_EQ(i128_str(ledger::amount_of(v[3], wide)), "-5000");
+    for (const Transfer& t : v) EXPECT_EQ(t.amount_scale(), 3);
+    EXPECT_TRUE(wide.empty());
 }
 
-TEST(RescaleTransfers, OverflowNamesThePosition) {
+// Amounts around the 64-bit edge: those that fit stay in the record, the others are kept beside it, and
+// rescaling moves an amount that outgrows its record there, keeping the wide amounts sorted by position.
+TEST(RescaleTransfers, AmountsThatOutgrowTheirRecordMoveBesideIt) {
+    using ledger_test::i128;
+    std::vector<ledger::WideAmount> wide;
+    std::vector<Transfer> v = {
+        transfer(i128("922337203685477580"), 0, 10, wide),     // x 10 = 2^63 - 8: still fits
+        transfer(i128("922337203685477581"), 0, 20, wide),     // x 10 > 2^63 - 1: outgrows its record
+        transfer(i128("-922337203685477580"), 0, 30, wide),    // x 10 = -2^63 + 8: fits
+        transfer(i128("-922337203685477581"), 0, 40, wide),    // outgrows
+        transfer(i128("123456789012345678901234567"), 1, 5, wide),  // wide from the start, already at scale 1
+        transfer(i128("-9223372036854775808"), 0, 50, wide),   // -2^63 is the wide mark itself: wide
+        transfer(1, 0, 60, wide),
+    };
+    ASSERT_EQ(wide.size(), 2u);
+    EXPECT_TRUE(v[4].wide() && v[5].wide() && !v[0].wide() && !v[1].wide());
+    ledger::rescale_transfers(v, wide, 1);
+    const char* want[] = {"9223372036854775800", "9223372036854775810", "-9223372036854775800",
+                          "-9223372036854775810", "123456789012345678901234567", "-92233720368547758080", "10"};
+    for (size_t i = 0; i < v.size(); ++i) EXPECT_EQ(i128_str(ledger::amount_of(v[i], wide)), want[i]) << i;
+    EXPECT_FALSE(v[0].wide());
+    EXPECT_TRUE(v[1].wide());
+    EXPECT_FALSE(v[2].wide());
+    EXPECT_TRUE(v[3].wide());
+    ASSERT_EQ(wide.size(), 4u);
+    for (size_t i = 1; i < wide.size(); ++i) EXPECT_LT(wide[i - 1].position, wide[i].position);
+    for (const ledger::WideAmount& w : wide) EXPECT_EQ(w.scale, 1);
+}
+
+TEST(RescaleTransfers, OverflowNamesTheEarliestPosition) {
     const uint64_t bad_position = ledger::make_position(2, 4242);
-    std::vector<Transfer> v = {transfer(1, 0, 1), transfer(ledger_test::i128("10000000000000000000000000000000000000"), 0,
-                                                           bad_position),
-                               transfer(3, 0, 3)};
+    std::vector<ledger::WideAmount> wide;
+    std::vector<Transfer> v = {transfer(1, 0, 1, wide),
+                               transfer(ledger_test::i128("10000000000000000000000000000000000000"), 0, bad_position, wide),
+                               transfer(3, 0, 3, wide)};
     try {
-        ledger::rescale_transfers(v, 2);
+        ledger::rescale_transfers(v, wide, 2);
         FAIL() << "overflow not detected";
     } catch (const ledger::PositionedError& e) {
         EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
         EXPECT_EQ(e.position(), bad_position);
+    }
+    // A wide amount and a record amount that both overflow: the earlier one in input order is named,
+    // wherever it is kept.
+    for (const bool wide_first : {true, false}) {
+        std::vector<ledger::WideAmount> w;
+        const uint64_t wide_at = wide_first ? 100 : 300, narrow_at = wide_first ? 300 : 100;
+        std::vector<Transfer> two = {transfer(ledger_test::i128("9000000000000000000"), 0, narrow_at, w),
+                                     transfer(ledger_test::i128("-10000000000000000000000000000000000000"), 0, wide_at, w)};
+        try {
+            ledger::rescale_transfers(two, w, 20);  // 9 x 10^18 x 10^20 > 2^127 as well
+            FAIL() << "overflow not detected";
+        } catch (const ledger::PositionedError& e) {
+            EXPECT_EQ(e.position(), 100u) << (wide_first ? "wide first" : "record first");
+        }
     }
 }
 
