@@ -26,13 +26,16 @@ void check_transactions_file_sizes(const Options& options) {
     }
 }
 
-std::vector<int128> rescale_opening(const AccountTable& accounts, int scale, const std::string& file_name) {
+std::vector<int128> rescale_opening(AccountTable& accounts, int scale, const std::string& file_name) {
     std::vector<int128> opening(accounts.size());
     for (size_t i = 0; i < accounts.size(); ++i)
         if (!rescale(accounts.opening[i], scale, &opening[i]))
             fail(ExitCode::bad_input, file_name + ":" + std::to_string(accounts.line[i]) +
                                           ": balance does not fit in 128 bits at " + std::to_string(scale) +
                                           " fraction digits");
+    // 40 bytes an account: with a million accounts, 38 MiB on every rank for the rest of the run.
+    std::vector<Decimal>().swap(accounts.opening);
+    std::vector<uint64_t>().swap(accounts.line);
     return opening;
 }
 

@@ -21,8 +21,9 @@ void check_transactions_file_size(uint64_t bytes, const std::string& path);
 // would also fail, names the problem.
 void check_transactions_file_sizes(const Options& options);
 
-// Opening balances rescaled to `scale`; an overflow is an input error naming the accounts row.
-std::vector<int128> rescale_opening(const AccountTable& accounts, int scale, const std::string& file_name);
+// Opening balances rescaled to `scale`; an overflow is an input error naming the accounts row. Then
+// releases the table's balances at their own scale and its lines, which nothing reads afterwards.
+std::vector<int128> rescale_opening(AccountTable& accounts, int scale, const std::string& file_name);
 
 // Transfers that will be replayed (no static reason), counted by the sender's country.
 std::vector<uint64_t> transfers_per_country(std::span<const Transfer> transfers, const AccountTable& accounts);

@@ -29,7 +29,9 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 //
 //   per rank = base + A x accounts bytes + T x transactions bytes held by the rank
 //
-// The accounts table is on every rank (ids, an index and per-account vectors). What a transactions byte
+// The accounts table is on every rank (ids, an index and per-account vectors); with several ranks its
+// parse-time columns are released before a rank's peak (rescale_opening), on one rank they are not yet,
+// hence two values of A. What a transactions byte
 // costs depends on how the records travel. The input text itself is not resident for long: parsed
 // stretches of the mapped files are released as the parse goes (InputFile::release), so T is mostly
 // the records:
@@ -40,19 +42,19 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 //   root ingest, rank 0             holds all, plus one rank's encoded share at a time;
 //   root ingest, other ranks        hold their share only: O x (accounts + transactions) / ranks.
 //
-//                      base      A     T one rank  T parallel  T root rank 0  O root others
-//   resident          26 MiB   8.4       0.9          0.9           1.5            3.0
-//   address space    224 MiB    15       4.3          5.2           5.2            5.2   (+ mapped files)
+//                      base   A one / several  T one rank  T parallel  T root rank 0  O root others
+//   resident          26 MiB    7.6 / 6.0        0.9          0.9           1.5            3.0
+//   address space    224 MiB     15 / 15         4.3          5.2           5.2            5.2   (+ mapped files)
 //
 // Resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1), last measured after
-// transfers shrank to 32 bytes (records.hpp): 11 MiB of transactions 30 / 26-28 / 35, 26; 134 MiB with
-// 2 MiB of accounts 135 / 83-84 / 213, 108; 268 MiB 229 / 124-125 / 389, 193; 20 MiB of accounts with
-// 45 MiB of transactions 230 / 180 / 219, 78; with 4.5 MiB 186 / 158-159 / 175, 60; 45 MiB with 0.2 MiB of
-// accounts 54 / 40-43 / 81, 48. On the 20M-transfer M workload of scripts/bench.sh (837 MiB of
-// transactions, 17 MiB of accounts): np 1 833 MiB against 922 estimated; np 2 parallel 482 per rank
-// against 545 (648 against 709 with 48-byte records); np 2 root rank 0 1353 against 1424, rank 1 622
-// against 1307 (the others' estimate is loose because their accounts share weighs like a transactions
-// byte).
+// transfers shrank to 32 bytes (records.hpp) and the accounts' parse-time columns began to be released:
+// 11 MiB of transactions 30 / 26-28 / 35, 26; 134 MiB with 2 MiB of accounts 131 / 81 / 211, 108; 268 MiB
+// 229 / 124-125 / 389, 193; 20 MiB of accounts with 45 MiB of transactions 205 / 145 / 185, 78; with
+// 4.5 MiB 163 / 124 / 137, 60; 45 MiB with 0.2 MiB of accounts 54 / 40-43 / 81, 48. On the 20M-transfer
+// M workload of scripts/bench.sh (837 MiB of transactions, 17 MiB of accounts): np 1 798 MiB against 908
+// estimated; np 2 parallel 454 per rank against 504 (648 against 709 with 48-byte records); np 2 root
+// rank 0 1315 against 1383, rank 1 622 against 1307 (the others' estimate is loose because their accounts
+// share weighs like a transactions byte).
 // Address-space needs, MiB (16 MiB steps; unchanged by the release, which keeps the mappings), as first
 // measured:
 // 11 MiB of transactions 244; 45 MiB 389; 268 MiB 1312 (np 2 parallel 1009, np 2 root 1556); 20 MiB of
@@ -61,26 +63,32 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 // the run fits in 704 MiB and not in 640, before the change and after it alike, so the model stands.
 // Re-measured with 40-byte records, before the step to 32 (`prlimit --as` on the rank, np 1 unless said):
 // 11 MiB 96, 45 MiB 304, 268 MiB 832 (np 2 parallel 656, np 2 root 928), 20 MiB of accounts with 4.5 MiB
-// 464. Every need fell,
-// the small inputs' most (the 150 MiB jump described below now comes between 11 and 45 MiB), so the
-// constants, fitted to the first needs, still cover every run but overestimate by up to 2.3x for small
-// inputs; a refit is left for later, since only a site that sets ulimit -v sees the difference.
+// 464. Every need fell, the small inputs' most (the 150 MiB jump described below now comes between 11
+// and 45 MiB), so the constants, fitted to the first needs, still cover every run but overestimate by up
+// to 2.3x for small inputs; a refit is left for later, since only a site that sets ulimit -v sees it.
 // The base is large: the MPI runtime and the libraries reserve address space they never touch, and
 // between 3.7 MB of transactions (92 MiB needed) and 11 MB (244) about 150 MiB more gets reserved (cause
 // not investigated), so below ~10 MB of input the address-space estimate is high by up to 130 MiB.
 struct Model {
     uint64_t base_bytes;
-    uint64_t per_accounts_byte_x10;
+    uint64_t per_accounts_byte_one_rank_x10, per_accounts_byte_x10;  // one rank; several (parallel, root rank 0)
     uint64_t one_rank_x10, parallel_x10, root_rank0_x10, root_others_x10;
     bool maps_whole_files;  // count the parts of the mapped transactions files that other ranks hold
 };
-constexpr Model kResident{26 * kMiB, 84, 9, 9, 15, 30, false};
-constexpr Model kAddressSpace{224 * kMiB, 150, 43, 52, 52, 52, true};
+constexpr Model kResident{26 * kMiB, 76, 60, 9, 9, 15, 30, false};
+constexpr Model kAddressSpace{224 * kMiB, 150, 150, 43, 52, 52, 52, true};
+
 
 // n x factor_x10 / 10 without overflow for any file size.
 uint64_t times_tenths(uint64_t bytes, uint64_t factor_x10) {
     const unsigned __int128 product = (unsigned __int128)bytes * factor_x10 / 10;
     return product > UINT64_MAX ? UINT64_MAX : uint64_t(product);
+}
+
+// What the accounts table costs a rank. With several ranks, the table's parse-time columns are gone
+// (rescale_opening) before the rank's peak; on one rank the peak comes while they are still held.
+uint64_t accounts_term(const Model& m, const JobSize& job) {
+    return times_tenths(job.accounts_bytes, job.ranks > 1 ? m.per_accounts_byte_x10 : m.per_accounts_byte_one_rank_x10);
 }
 
 uint64_t file_size_or_zero(const std::string& path) {
@@ -160,8 +168,8 @@ std::string describe(const JobSize& job) {
 // fitted to. Measured on 3M transfers with 18 fraction digits (nearly all wide; 180 MiB of transactions,
 // 3.5 MiB of accounts): peaks 343 MiB at np 1, 190-192 per rank at np 2 parallel, 503 on root rank 0; the
 // part above base and accounts is 1.78, 1.67 and 1.66 x what the constants give for a day of ordinary
-// amounts, so an all-wide day counts its transactions 1.85 times.
-constexpr uint64_t kWideExtraPerMille = 850;
+// amounts, so an all-wide day counts its transactions 1.9 times.
+constexpr uint64_t kWideExtraPerMille = 900;
 
 uint64_t estimate(const Model& m, const JobSize& job, int rank) {
     const uint64_t ranks = uint64_t(std::max(job.ranks, 1));
@@ -169,7 +177,7 @@ uint64_t estimate(const Model& m, const JobSize& job, int rank) {
                                            (1000 + kWideExtraPerMille * job.wide_amounts_per_mille / 1000) / 1000);
     if (job.root_ingest && ranks > 1 && rank != 0)
         return m.base_bytes + times_tenths((job.accounts_bytes + transactions) / ranks, m.root_others_x10);
-    const uint64_t accounts = times_tenths(job.accounts_bytes, m.per_accounts_byte_x10);
+    const uint64_t accounts = accounts_term(m, job);
     if (ranks == 1) return m.base_bytes + accounts + times_tenths(transactions, m.one_rank_x10);
     if (job.root_ingest) return m.base_bytes + accounts + times_tenths(transactions, m.root_rank0_x10);
     const uint64_t held = transactions / ranks;
@@ -192,7 +200,7 @@ uint64_t share_of_node(uint64_t limit, const JobSize& job, int rank, int ranks_o
 
 std::string advice(const JobSize& job, int rank, uint64_t available) {
     if (job.root_ingest && rank == 0) return "use --ingest parallel with more ranks or nodes";
-    const uint64_t accounts_alone = kResident.base_bytes + times_tenths(job.accounts_bytes, kResident.per_accounts_byte_x10);
+    const uint64_t accounts_alone = kResident.base_bytes + accounts_term(kResident, job);
     if (!job.root_ingest && accounts_alone > available)
         return "the accounts table alone needs about " + mib(accounts_alone, true) +
                " on every rank; use nodes with more memory per rank";
