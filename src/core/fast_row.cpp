@@ -5,6 +5,7 @@
 #include "ledger/decimal.hpp"
 #include "ledger/instant.hpp"
 #include "ledger/transfers.hpp"
+#include "ledger/wide_amounts.hpp"
 
 namespace ledger {
 namespace {
@@ -176,7 +177,7 @@ void FastRowReader::resolve(const Pending& ids) {
     t.to = to.index;
     const int128 amount = t.wide() ? ids.wide_units : int128(t.amount);
     t.order.set_reason(static_reason(t.from, t.to, amount, from.country, to.country));
-    if (t.wide()) wide_.push_back(WideAmount{amount, t.position(), t.from, uint8_t(t.amount_scale()), t.reason()});
+    if (t.wide()) store_amount(t, amount, wide_);  // now that its sender and reason are known
 }
 
 void FastRowReader::finish() {
