@@ -19,7 +19,9 @@ void sort_for_replay(std::span<Rejection> rejections) {
 
 void sort_for_replay_reference(std::vector<Transfer>& transfers_in_input_order) {
     std::stable_sort(transfers_in_input_order.begin(), transfers_in_input_order.end(),
-                     [](const Transfer& a, const Transfer& b) { return a.order.instant_nanos() < b.order.instant_nanos(); });
+                     [](const Transfer& a, const Transfer& b) {
+                         return a.order.instant_nanos() < b.order.instant_nanos();
+                     });
 }
 
 }  // namespace ledger

@@ -14,8 +14,7 @@ void ReplayTotals::add(const ReplayTotals& other) {
 }
 
 void replay(std::span<const Transfer> sorted, std::span<const WideAmount> wide, std::span<int128> balances,
-            std::vector<Rejection>& rejections,
-            ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress) {
+            std::vector<Rejection>& rejections, ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress) {
     constexpr size_t kProgressEvery = 1 << 20;
     // Balances are touched in time order, which is random in account order: fetching the balances of a
     // transfer a few places ahead hides most of the memory latency. A rejected transfer's accounts may be
