@@ -155,19 +155,18 @@ void fail_on_first_problem(const Options& options, const Share& share) {
     if (share.file_failure) throw *share.file_failure;
 }
 
-// Moves each record into its destination rank's group, in place (cycle by cycle, as an American flag sort
-// does), and returns the groups' sizes by rank; every record is one of `records_per_country`. The own
-// group comes first and the others follow in Exchange::send_order, the layout exchange_in_place works
-// on. In place because a grouped copy would cost as much fresh memory as the records, and first-touch
-// page faults are a large part of the ingest's time.
-std::vector<uint64_t> group_in_place(std::vector<Transfer>& records, const std::vector<int>& owner,
-                                     std::span<const uint64_t> records_per_country, const AccountTable& accounts,
-                                     int ranks, int own) {
-    const auto owner_of = [&](const Transfer& t) { return size_t(owner[accounts.country[t.from]]); };
-    std::vector<uint64_t> count(size_t(ranks), 0), begin(size_t(ranks), 0);
-    for (size_t c = 0; c < records_per_country.size(); ++c) count[size_t(owner[c])] += records_per_country[c];
+// Moves each record (a transfer or a wide amount: both name their sender) into the group of the rank that
+// replays its sender's country, in place (cycle by cycle, as an American flag sort does); `count` holds
+// the groups' sizes by rank and is returned. The own group comes first and the others follow in
+// Exchange::send_order, the layout exchange_in_place works on. In place because a grouped copy would cost
+// as much fresh memory as the records, and first-touch page faults are a large part of the ingest's time.
+template <class Record>
+std::vector<uint64_t> group_in_place(std::vector<Record>& records, std::vector<uint64_t> count,
+                                     const std::vector<int>& owner, const AccountTable& accounts, int own) {
+    const auto owner_of = [&](const Record& r) { return size_t(owner[accounts.country[r.from]]); };
+    std::vector<uint64_t> begin(count.size(), 0);
     std::vector<size_t> layout{size_t(own)};
-    for (const int r : mpi::Exchange::send_order(own, ranks)) layout.push_back(size_t(r));
+    for (const int r : mpi::Exchange::send_order(own, int(count.size()))) layout.push_back(size_t(r));
     uint64_t at = 0;
     for (const size_t r : layout) {
         begin[r] = at;
@@ -191,22 +190,6 @@ std::vector<uint64_t> group_in_place(std::vector<Transfer>& records, const std::
             }
         }
     }
-    return count;
-}
-
-// The wide amounts in the layout group_in_place gives the records (own group first, then the others in
-// send order), so that they travel to the rank that replays their transfers in the same kind of exchange.
-// Returns the groups' sizes by rank.
-std::vector<uint64_t> group_wide_amounts(std::vector<WideAmount>& wide, const std::vector<int>& owner,
-                                         const AccountTable& accounts, int ranks, int own) {
-    const auto owner_of = [&](const WideAmount& w) { return size_t(owner[accounts.country[w.from]]); };
-    std::vector<size_t> place(size_t(ranks), 0);
-    size_t next = 1;
-    for (const int r : mpi::Exchange::send_order(own, ranks)) place[size_t(r)] = next++;
-    std::stable_sort(wide.begin(), wide.end(),
-                     [&](const WideAmount& a, const WideAmount& b) { return place[owner_of(a)] < place[owner_of(b)]; });
-    std::vector<uint64_t> count(size_t(ranks), 0);
-    for (const WideAmount& w : wide) ++count[owner_of(w)];
     return count;
 }
 
@@ -264,10 +247,17 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         per_country = local_per_country;
         exchange.sum_in_place(per_country);
         owner = assign_countries(per_country, ranks);
-        group_counts = ranks > 1 ? group_in_place(share.transfers, owner, local_per_country, inputs.accounts, ranks, rank)
-                                 : std::vector<uint64_t>{share.transfers.size()};
-        wide_counts = ranks > 1 ? group_wide_amounts(share.wide, owner, inputs.accounts, ranks, rank)
-                                : std::vector<uint64_t>{share.wide.size()};
+        if (ranks > 1) {
+            // The transfers' group sizes follow from the counts per country; the wide amounts are counted.
+            std::vector<uint64_t> transfers_by_rank(size_t(ranks), 0), wide_by_rank(size_t(ranks), 0);
+            for (size_t c = 0; c < local_per_country.size(); ++c) transfers_by_rank[size_t(owner[c])] += local_per_country[c];
+            for (const WideAmount& w : share.wide) ++wide_by_rank[size_t(owner[inputs.accounts.country[w.from]])];
+            group_counts = group_in_place(share.transfers, std::move(transfers_by_rank), owner, inputs.accounts, rank);
+            wide_counts = group_in_place(share.wide, std::move(wide_by_rank), owner, inputs.accounts, rank);
+        } else {
+            group_counts = {share.transfers.size()};
+            wide_counts = {share.wide.size()};
+        }
     }
     {
         StageTimer timer(times, Stage::exchange);

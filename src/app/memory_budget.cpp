@@ -78,7 +78,6 @@ struct Model {
 constexpr Model kResident{26 * kMiB, 76, 60, 9, 9, 15, 30, false};
 constexpr Model kAddressSpace{224 * kMiB, 150, 150, 43, 52, 52, 52, true};
 
-
 // n x factor_x10 / 10 without overflow for any file size.
 uint64_t times_tenths(uint64_t bytes, uint64_t factor_x10) {
     const unsigned __int128 product = (unsigned __int128)bytes * factor_x10 / 10;

@@ -73,15 +73,15 @@ struct PaddedId {
 };
 static_assert(sizeof(PaddedId) == AccountTable::kInlineIdBytes);
 
-// Linear probing from the hash's home slot to the id's entry or the first empty slot; `same_id` decides
-// between entries of equal hash. A template, so that each caller's compare is inlined into the loop.
+// Linear probing from the hash's home slot to the id's entry or the first empty slot (where a lookup
+// ends, and where building inserts); `same_id` decides between entries of equal hash. Returns the entry's
+// index. A template, so that each caller's compare is inlined into the loop.
 template <class SameId>
-AccountTable::Slot probe(const std::vector<AccountTable::HashedSlot>& table, uint64_t hash, SameId same_id) {
+size_t probe(const std::vector<AccountTable::HashedSlot>& table, uint64_t hash, SameId same_id) {
     const size_t mask = table.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
         const AccountTable::HashedSlot& entry = table[i];
-        if (entry.slot.index == AccountTable::kNoAccount) return entry.slot;
-        if (entry.hash == hash && same_id(entry)) return entry.slot;
+        if (entry.slot.index == AccountTable::kNoAccount || (entry.hash == hash && same_id(entry))) return i;
     }
 }
 
@@ -91,24 +91,22 @@ AccountTable::Slot AccountTable::find_hashed(std::string_view id, uint64_t hash)
     if (id.size() <= kInlineIdBytes) {
         // The hash carries the length, so equal hashes and equal padded bytes are equal ids.
         const PaddedId padded(id);
-        return probe(slot_by_hash, hash, [&](const HashedSlot& entry) { return padded.equals(entry.inline_id); });
+        const size_t at = probe(slot_by_hash, hash, [&](const HashedSlot& e) { return padded.equals(e.inline_id); });
+        return slot_by_hash[at].slot;
     }
-    return probe(slot_by_hash, hash, [&](const HashedSlot& entry) { return ids[entry.slot.index] == id; });
+    const size_t at = probe(slot_by_hash, hash, [&](const HashedSlot& e) { return ids[e.slot.index] == id; });
+    return slot_by_hash[at].slot;
 }
 
 void AccountTable::build_hash_index(const std::string& file_name) {
     size_t capacity = 16;
     while (capacity < 2 * ids.size()) capacity *= 2;
     slot_by_hash.assign(capacity, HashedSlot{0, Slot{kNoAccount, 0}, {}});
-    const size_t mask = capacity - 1;
     for (uint32_t a = 0; a < ids.size(); ++a) {
         const uint64_t hash = hash_id(ids[a]);
-        size_t i = hash & mask;
-        for (; slot_by_hash[i].slot.index != kNoAccount; i = (i + 1) & mask) {
-            const HashedSlot& entry = slot_by_hash[i];
-            if (entry.hash == hash && ids[entry.slot.index] == ids[a]) duplicate_account(*this, file_name, entry.slot.index, a);
-        }
-        HashedSlot& entry = slot_by_hash[i];
+        HashedSlot& entry =
+            slot_by_hash[probe(slot_by_hash, hash, [&](const HashedSlot& e) { return ids[e.slot.index] == ids[a]; })];
+        if (entry.slot.index != kNoAccount) duplicate_account(*this, file_name, entry.slot.index, a);
         entry = HashedSlot{hash, Slot{a, country[a]}, {}};
         if (ids[a].size() <= kInlineIdBytes) std::memcpy(entry.inline_id, ids[a].data(), ids[a].size());
     }
