@@ -67,7 +67,7 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
     // Cutting a sorted sequence by owner keeps every rank's share in replay order.
     std::vector<size_t> share(static_cast<size_t>(ranks), 0);
     for (const Transfer& t : transfers) ++share[size_t(owner[root.accounts.country[t.from]])];
-    for (int r = 0; r < ranks; ++r) works[size_t(r)].transfers.reserve(share[size_t(r)]);
+    for (int r = 0; r < ranks; ++r) reserve_huge(works[size_t(r)].transfers, share[size_t(r)]);
     for (const Transfer& t : transfers) works[size_t(owner[root.accounts.country[t.from]])].transfers.push_back(t);
     for (const WideAmount& w : wide) works[size_t(owner[root.accounts.country[w.from]])].wide_amounts.push_back(w);
     return works;

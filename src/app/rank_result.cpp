@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include "ledger/prefault.hpp"
+
 namespace ledger {
 namespace {
 
@@ -25,14 +27,16 @@ RankResult replay_work(RankWork& work, int rank, ProgressReporter& progress) {
     result.figures.transfers = work.transfers.size();
     // Indexed by global account number: transfers carry global indices, and only this rank's
     // accounts are ever touched.
-    std::vector<int128> balances(work.shape.account_count, 0);
+    std::vector<int128> balances;
+    reserve_huge(balances, work.shape.account_count);  // read at random by every transfer
+    balances.assign(work.shape.account_count, 0);
     for (size_t i = 0; i < work.account_index.size(); ++i) balances[work.account_index[i]] = work.opening[i];
     const std::vector<uint128> before = sums_of_held(balances, work);
 
     result.rejections = std::move(work.static_rejections);
     // Room for every transfer to be rejected, as address space: only what the replay writes becomes
     // resident, and the vector never grows by copying (a copy's fresh pages cost more here than the writes).
-    result.rejections.reserve(result.rejections.size() + work.transfers.size());
+    reserve_huge(result.rejections, result.rejections.size() + work.transfers.size());
     result.totals = work.static_totals;
     ReplayTotals replayed;
     progress.start("replay", ProgressUnit::transfers, work.transfers.size());

@@ -5,14 +5,16 @@
 #include "ledger/atomic_output.hpp"
 #include "ledger/order.hpp"
 #include "ledger/output.hpp"
+#include "ledger/prefault.hpp"
 
 namespace ledger {
 namespace {
 
 std::string format_rejected(const RootState& root, std::vector<Rejection>& rejections) {
     sort_for_replay(rejections);
-    std::string out(kRejectedHeader);
-    out.reserve(out.size() + rejections.size() * 64);
+    std::string out;
+    reserve_huge(out, kRejectedHeader.size() + rejections.size() * 64);
+    out += kRejectedHeader;
     for (const Rejection& r : rejections) {
         // The row is read again from the input, so that its values appear exactly as written.
         const uint32_t file = position_file(r.position());

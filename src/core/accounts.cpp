@@ -5,6 +5,7 @@
 
 #include "ledger/csv.hpp"
 #include "ledger/errors.hpp"
+#include "ledger/prefault.hpp"
 #include "ledger/transfers.hpp"
 
 namespace ledger {
@@ -40,6 +41,7 @@ bool AccountTable::build_number_index(const std::string& file_name) {
     // Dense enough that the table costs at most a few words per account.
     if (high - low >= 4 * uint64_t(ids.size()) + 1024) return false;
     number_base = low;
+    reserve_huge(slot_by_number, high - low + 1);  // read at random by every transfer
     slot_by_number.assign(high - low + 1, Slot{kNoAccount, 0});
     for (uint32_t i = 0; i < ids.size(); ++i) {
         Slot& slot = slot_by_number[*canonical_number(ids[i]) - low];
@@ -101,6 +103,7 @@ AccountTable::Slot AccountTable::find_hashed(std::string_view id, uint64_t hash)
 void AccountTable::build_hash_index(const std::string& file_name) {
     size_t capacity = 16;
     while (capacity < 2 * ids.size()) capacity *= 2;
+    reserve_huge(slot_by_hash, capacity);  // read at random by every transfer
     slot_by_hash.assign(capacity, HashedSlot{0, Slot{kNoAccount, 0}, {}});
     for (uint32_t a = 0; a < ids.size(); ++a) {
         const uint64_t hash = hash_id(ids[a]);
@@ -134,10 +137,10 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
                  balance_col = size_t(header.column[2]);
 
     const size_t max_rows = size_t(count_line_feeds(text)) + 1;
-    table.ids.reserve(max_rows);
-    table.line.reserve(max_rows);
-    table.opening.reserve(max_rows);
-    table.country.reserve(max_rows);
+    reserve_huge(table.ids, max_rows);
+    reserve_huge(table.line, max_rows);
+    reserve_huge(table.opening, max_rows);
+    reserve_huge(table.country, max_rows);
     std::string error;
     // Ids are indexed after the whole file is read (by number when they allow it, which needs every id
     // first). A bad row that stops the run under --on-bad-row fail is checked against the rows before

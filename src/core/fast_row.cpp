@@ -1,6 +1,10 @@
 #include "ledger/fast_row.hpp"
 
+#include <algorithm>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "ledger/decimal.hpp"
 #include "ledger/instant.hpp"
@@ -13,11 +17,35 @@ namespace {
 constexpr size_t kFields = 4;
 // Longer rows are left to the general reader, which also owns the kMaxRowBytes limit.
 constexpr size_t kMaxFastRowBytes = 512;
+static_assert(kMaxFastRowBytes % 64 == 0, "split_row reads whole 64-byte blocks up to the limit");
 
 // Bytes that need the general reader's rules when they appear in a row: quoting, CR handling and the
 // NUL check. Spaces and tabs are fine inside a field but not at its ends, where the reader trims them.
 constexpr bool needs_general_reader(unsigned char c) { return c == '"' || c == '\r' || c == '\0'; }
 constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+#if defined(__SSE2__)
+// Bit i of each mask stands for byte i of a 64-byte block: a row of the usual width is split with a
+// handful of vector compares instead of a compare and a branch per byte.
+struct BlockMasks {
+    uint64_t commas, line_feeds, general;  // general: bytes that need the general reader
+};
+
+inline uint64_t mask_of(__m128i bytes, char c) {
+    return unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(c))));
+}
+
+inline BlockMasks block_masks(const char* p) {
+    BlockMasks m{0, 0, 0};
+    for (int k = 0; k < 4; ++k) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+        m.commas |= mask_of(bytes, ',') << (16 * k);
+        m.line_feeds |= mask_of(bytes, '\n') << (16 * k);
+        m.general |= (mask_of(bytes, '"') | mask_of(bytes, '\r') | mask_of(bytes, '\0')) << (16 * k);
+    }
+    return m;
+}
+#endif
 
 inline bool two_digits(const char* p, int* out) {
     const unsigned a = unsigned(p[0] - '0'), b = unsigned(p[1] - '0');
@@ -46,6 +74,48 @@ bool read_plain_amount(std::string_view field, Decimal& amount) {
     if (digits > 18 || scale == 0) return false;
     amount = Decimal{int128(units), scale < 0 ? 0 : scale};
     return true;
+}
+
+// Splits the row at text[pos] into its fields and returns the position past its line feed, or 0 when the
+// row needs the general reader (see needs_general_reader), has an empty field, a blank at a field's end,
+// other than kFields fields, or no line feed within kMaxFastRowBytes.
+size_t split_row(std::string_view text, size_t pos, std::string_view (&fields)[kFields]) {
+    size_t field = 0, start = pos;
+    const auto close_field = [&](size_t end) {
+        if (field == kFields || end == start) return false;
+        if (is_blank(text[start]) || is_blank(text[end - 1])) return false;
+        fields[field++] = text.substr(start, end - start);
+        start = end + 1;
+        return true;
+    };
+    const size_t limit = std::min(text.size(), pos + kMaxFastRowBytes);
+    size_t i = pos;
+#if defined(__SSE2__)
+    // Whole blocks while the text has them (kMaxFastRowBytes is a multiple of 64, so they end at the limit).
+    for (; i + 64 <= text.size() && i < limit; i += 64) {
+        const BlockMasks m = block_masks(text.data() + i);
+        const uint64_t before_line_feed = m.line_feeds ? (m.line_feeds & (~m.line_feeds + 1)) - 1 : ~uint64_t{0};
+        if (m.general & before_line_feed) return 0;
+        for (uint64_t commas = m.commas & before_line_feed; commas != 0; commas &= commas - 1)
+            if (!close_field(i + size_t(__builtin_ctzll(commas)))) return 0;
+        if (m.line_feeds) {
+            const size_t end = i + size_t(__builtin_ctzll(m.line_feeds));
+            return close_field(end) && field == kFields ? end + 1 : 0;
+        }
+    }
+#endif
+    // Byte by byte near the end of the text, where a block would read past it.
+    for (;; ++i) {
+        if (i >= limit) return 0;  // no line feed in reach: a long row or the last row of the text
+        const char c = text[i];
+        if (c == ',' || c == '\n') {
+            if (!close_field(i)) return 0;
+            if (c == '\n') break;
+        } else if (needs_general_reader(static_cast<unsigned char>(c))) {
+            return 0;
+        }
+    }
+    return field == kFields ? i + 1 : 0;
 }
 
 }  // namespace
@@ -87,23 +157,8 @@ bool FastRowReader::read_date(std::string_view field, Instant& instant) {
 size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t position) {
     if (!usable_) return 0;
     std::string_view fields[kFields];
-    size_t field = 0, start = pos;
-    const size_t limit = std::min(text.size(), pos + kMaxFastRowBytes);
-    size_t i = pos;
-    for (;; ++i) {
-        if (i == limit) return 0;  // no line feed in reach: a long row or the last row of the text
-        const char c = text[i];
-        if (c == ',' || c == '\n') {
-            if (field == kFields || i == start) return 0;  // too many fields, or an empty one
-            if (is_blank(text[start]) || is_blank(text[i - 1])) return 0;
-            fields[field++] = text.substr(start, i - start);
-            start = i + 1;
-            if (c == '\n') break;
-        } else if (needs_general_reader(static_cast<unsigned char>(c))) {
-            return 0;
-        }
-    }
-    if (field != kFields) return 0;
+    const size_t after = split_row(text, pos, fields);
+    if (after == 0) return 0;
 
     const std::string_view from_id = fields[from_field_], to_id = fields[to_field_];
     if (from_id.size() > kMaxIdBytes || to_id.size() > kMaxIdBytes) return 0;
@@ -149,7 +204,7 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
     pending_[(pending_head_ + pending_count_) % kWindow] = ids;
     ++pending_count_;
     if (pending_count_ > kWindow / 2) warm(pending_[(pending_head_ + pending_count_ - 1 - kWindow / 2) % kWindow]);
-    return i + 1;
+    return after;
 }
 
 // Halfway through the window the hashed slot has arrived; the id it names is fetched for the compare,

@@ -1,10 +1,12 @@
 #include "ledger/output.hpp"
 
+#include "ledger/prefault.hpp"
+
 namespace ledger {
 
 std::string format_balances(const AccountTable& accounts, std::span<const int128> balances, int scale) {
     std::string out;
-    out.reserve(32 + accounts.size() * size_t(24 + scale));
+    reserve_huge(out, 32 + accounts.size() * size_t(24 + scale));
     out += "accountNumber,country,balance\n";
     for (size_t i = 0; i < accounts.size(); ++i) {
         append_csv_field(out, accounts.ids[i]);

@@ -8,6 +8,8 @@
 // reading back what it writes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -315,6 +317,25 @@ TEST(CsvWriter, ReaderReadsBackWhatWriterWrote) {
     EXPECT_EQ(rows[0].fields, values);
     EXPECT_EQ(rows[1].fields, (Fields{"next"}));
     EXPECT_EQ(rows[1].line, 4u);  // the two quoted line feeds pushed it down
+}
+
+// The vector count sums its byte lanes every 255 blocks of 16 bytes; texts of every length around those
+// edges, dense and sparse in line feeds and starting at odd addresses, must count as a plain loop does.
+TEST(CountLineFeeds, SameAsAPlainCountAtEveryEdge) {
+    std::mt19937_64 rng(7);
+    for (const int per_mille : {0, 5, 500, 1000}) {
+        std::string text(3 * 255 * 16 + 40, 'x');
+        for (char& c : text)
+            if (int(rng() % 1000) < per_mille) c = '\n';
+        for (const size_t length : {size_t(0), size_t(15), size_t(16), size_t(17), size_t(255 * 16 - 1),
+                                    size_t(255 * 16), size_t(255 * 16 + 1), size_t(2 * 255 * 16 + 33), text.size() - 3}) {
+            for (const size_t start : {size_t(0), size_t(1), size_t(3)}) {
+                const std::string_view part = std::string_view(text).substr(start, length);
+                EXPECT_EQ(ledger::count_line_feeds(part), uint64_t(std::count(part.begin(), part.end(), '\n')))
+                    << per_mille << " per mille, length " << length << ", start " << start;
+            }
+        }
+    }
 }
 
 TEST(CsvExcerpt, ShortTextUnchangedLongTextBounded) {

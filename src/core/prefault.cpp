@@ -1,0 +1,36 @@
+#include "ledger/prefault.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14; older headers lack the name
+#endif
+
+namespace ledger {
+namespace {
+
+// The whole pages inside [begin, begin + bytes): the partial pages at its ends may belong to other objects.
+bool inner_pages(void* begin, size_t bytes, uintptr_t* first, uintptr_t* last) {
+    static const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+    *first = (reinterpret_cast<uintptr_t>(begin) + page - 1) & ~(page - 1);
+    *last = (reinterpret_cast<uintptr_t>(begin) + bytes) & ~(page - 1);
+    return *first < *last;
+}
+
+}  // namespace
+
+void prefault_for_writing(void* begin, size_t bytes) {
+    uintptr_t first = 0, last = 0;
+    if (inner_pages(begin, bytes, &first, &last))
+        (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+}
+
+void advise_huge_pages(void* begin, size_t bytes) {
+    uintptr_t first = 0, last = 0;
+    if (inner_pages(begin, bytes, &first, &last)) (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
+
+}  // namespace ledger
