@@ -21,6 +21,10 @@
 
 namespace ledger {
 
+// Longer rows are left to the general reader, which also owns the kMaxRowBytes limit. The fast path
+// never looks further than this past a row's start.
+inline constexpr size_t kMaxFastRowBytes = 512;
+
 class FastRowReader {
 public:
     FastRowReader(const HeaderMap& header, const AccountTable& accounts, std::vector<Transfer>& out,

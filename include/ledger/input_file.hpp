@@ -39,6 +39,25 @@ private:
     uint64_t size_ = 0;
 };
 
+// An input file opened again for pread while one part of it is parsed (InputFile keeps no descriptor: a
+// run may name more transactions files than a process may hold). Reading the bulk of a part this way
+// into one reused buffer, rather than through the mapping, saves the mapping's page faults: the same
+// measurement as count_line_feeds_in's, 0.22 s against 0.48 s for half of a 878 MB file.
+class FileReader {
+public:
+    explicit FileReader(const std::string& path);
+    ~FileReader();
+    FileReader(const FileReader&) = delete;
+    FileReader& operator=(const FileReader&) = delete;
+
+    // Copies up to `bytes` from `offset` into `out` and returns how many it copied: fewer only at the end
+    // of the file or where it cannot be read (0 if it could not be opened).
+    size_t read(uint64_t offset, char* out, size_t bytes) const;
+
+private:
+    int fd_ = -1;
+};
+
 // Size of a file, or throws LedgerError(io) as InputFile would.
 uint64_t input_file_size(const std::string& path);
 

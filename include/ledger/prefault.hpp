@@ -12,7 +12,8 @@
 
 namespace ledger {
 
-// Best effort, both: they do nothing where the kernel does not support them.
+// Best effort, both: they do nothing where the kernel does not support them. Ranges under 8 MiB keep
+// small pages.
 void prefault_for_writing(void* begin, size_t bytes);
 void advise_huge_pages(void* begin, size_t bytes);
 

@@ -40,7 +40,9 @@ void parse_part(const RootState& inputs, const Options& options, Share& share, u
     FileShare& file = share.files[f];
     const std::string_view text = inputs.transaction_files[f].text();
     const uint64_t begin = file.cuts[size_t(rank)], end = file.cuts[size_t(rank) + 1];
-    TransferText part{text.substr(begin), options.transactions[f], f, 1, begin, end, {}, true};
+    TransferText part{text.substr(begin), options.transactions[f], f, 1, begin, end, {}, true, {}};
+    const FileReader reader(options.transactions[f]);
+    part.read_at = [&reader](uint64_t offset, char* out, size_t bytes) { return reader.read(offset, out, bytes); };
     // Rank 0 shows its own share; the shares are cut to equal sizes, so it speaks for all.
     progress.start("read " + options.transactions[f], ProgressUnit::bytes, end - begin);
     const InputFile& input = inputs.transaction_files[f];
@@ -75,7 +77,7 @@ void parse_share(const Options& options, RootState& inputs, Share& share, int ra
             const std::string_view text = inputs.transaction_files.back().text();
             size_t data_start = 0;
             uint64_t data_line = 0;
-            inputs.headers.push_back(read_transfer_header({text, options.transactions[f], f, 1, 0, UINT64_MAX, {}, true}, &data_start, &data_line));
+            inputs.headers.push_back(read_transfer_header({text, options.transactions[f], f, 1, 0, UINT64_MAX, {}, true, {}}, &data_start, &data_line));
             share.files[f].cuts = propose_cuts(text, data_start, ranks);
         } catch (const LedgerError& e) {
             share.file_failure = LedgerError(e.code(), e.what(), (uint64_t{f + 1} << 48));

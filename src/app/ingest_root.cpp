@@ -30,8 +30,10 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
         for (const InputFile& file : root.transaction_files) total_bytes += file.size();
         progress.start("read", ProgressUnit::bytes, total_bytes);
         for (uint32_t f = 0; f < options.transactions.size(); ++f) {
-            TransferText text{root.transaction_files[f].text(), options.transactions[f], f, 1, 0, UINT64_MAX, {}, true};
+            TransferText text{root.transaction_files[f].text(), options.transactions[f], f, 1, 0, UINT64_MAX, {}, true, {}};
             const InputFile& input = root.transaction_files[f];
+            const FileReader reader(options.transactions[f]);
+            text.read_at = [&reader](uint64_t offset, char* out, size_t bytes) { return reader.read(offset, out, bytes); };
             uint64_t released = 0;
             text.on_progress = [&](uint64_t done) {
                 progress.update(done_before + done);

@@ -15,8 +15,6 @@ namespace ledger {
 namespace {
 
 constexpr size_t kFields = 4;
-// Longer rows are left to the general reader, which also owns the kMaxRowBytes limit.
-constexpr size_t kMaxFastRowBytes = 512;
 static_assert(kMaxFastRowBytes % 64 == 0, "split_row reads whole 64-byte blocks up to the limit");
 
 // Bytes that need the general reader's rules when they appear in a row: quoting, CR handling and the

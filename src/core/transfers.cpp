@@ -21,6 +21,47 @@ Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTab
     return static_reason(from, to, amount, accounts.country[from], accounts.country[to]);
 }
 
+namespace {
+
+// The text the fast path reads, from a buffer refilled through part.read_at (or `text` itself without it).
+// It always holds kMaxFastRowBytes past the row asked for, or the rest of the text: all that
+// FastRowReader::append looks at, so it decides every row as it would on `text`.
+class FastPathText {
+public:
+    explicit FastPathText(const TransferText& part) : part_(part) {
+        if (part.read_at && part.read_window_bytes > 2 * kMaxFastRowBytes) buffer_.resize(part.read_window_bytes);
+    }
+
+    // The text around `pos` (a position in part.text), and in `base` the position of its first byte.
+    // A refill first resolves the rows `fast` holds: their ids point into the buffer.
+    std::string_view around(size_t pos, size_t* base, FastRowReader& fast) {
+        if (buffer_.empty()) {
+            *base = 0;
+            return part_.text;
+        }
+        if (pos < begin_ || (pos + kMaxFastRowBytes > end_ && end_ < part_.text.size())) {
+            fast.finish();
+            const size_t want = std::min(buffer_.size(), part_.text.size() - pos);
+            const size_t got = part_.read_at(part_.base_offset + pos, buffer_.data(), want);
+            if (got != want) {  // the file changed or cannot be read: the mapping alone from here on
+                buffer_.clear();
+                return around(pos, base, fast);
+            }
+            begin_ = pos;
+            end_ = pos + got;
+        }
+        *base = begin_;
+        return std::string_view(buffer_.data(), end_ - begin_);
+    }
+
+private:
+    const TransferText& part_;
+    std::vector<char> buffer_;
+    size_t begin_ = 1, end_ = 0;  // the part of part.text the buffer holds; none yet
+};
+
+}  // namespace
+
 size_t max_rows_in(const TransferText& part) {
     const uint64_t bytes = std::min<uint64_t>(part.text.size(), part.stop_at - std::min(part.stop_at, part.base_offset));
     return size_t(count_line_feeds(part.text.substr(0, size_t(bytes)))) + 1;
@@ -38,6 +79,7 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
     if (out.capacity() == out.size()) out.reserve(out.size() + max_rows_in(part));
     const size_t wide_before = wide.size();
     FastRowReader fast(header, accounts, out, wide);
+    FastPathText fast_text(part);
     CsvReader reader(part.text, part.first_line, part.base_offset);
     CsvRow row;
     size_t pos = reader.consumed();  // past a BOM, if any
@@ -53,10 +95,12 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
         // The fast path: a row it accepts is one line and never the start of the part's successor.
         const uint64_t offset = part.base_offset + pos;
         if (part.fast_rows && offset < part.stop_at && pos < part.text.size()) {
-            if (const size_t after = fast.append(part.text, pos, make_position(part.file_index, offset))) {
+            size_t base = 0;
+            const std::string_view text = fast_text.around(pos, &base, fast);
+            if (const size_t after = fast.append(text, pos - base, make_position(part.file_index, offset))) {
                 if (out.back().amount_scale() > read.max_scale) read.max_scale = out.back().amount_scale();
                 note_row(offset, line);
-                pos = after;
+                pos = base + after;
                 ++line;
                 continue;
             }

@@ -107,6 +107,23 @@ uint64_t InputFile::count_line_feeds_in(uint64_t begin, uint64_t end) const {
     return count;
 }
 
+FileReader::FileReader(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+
+FileReader::~FileReader() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+size_t FileReader::read(uint64_t offset, char* out, size_t bytes) const {
+    size_t done = 0;
+    while (fd_ >= 0 && done < bytes) {
+        const ssize_t got = ::pread(fd_, out + done, bytes - done, off_t(offset + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        done += size_t(got);
+    }
+    return done;
+}
+
 uint64_t line_of_offset(std::string_view text, uint64_t offset) {
     offset = std::min<uint64_t>(offset, text.size());
     return 1 + count_line_feeds(text.substr(0, offset));

@@ -7,6 +7,7 @@
 // matter to CSV, dates and amounts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "ledger/accounts.hpp"
 #include "ledger/bad_rows.hpp"
 #include "ledger/errors.hpp"
+#include "ledger/fast_row.hpp"
 #include "ledger/transfers.hpp"
 #include "ledger/wide_amounts.hpp"
 
@@ -30,11 +32,25 @@ struct Read {
     int max_scale = 0;
 };
 
-Read read_all(const std::string& text, const ledger::AccountTable& accounts, bool fast) {
+// How the fast path gets its text: straight from `text`, or through a buffer refilled with read_at (small
+// here, so that a file takes many refills), or through one whose reads fail after the second refill.
+enum class Source { text, window, failing_window };
+
+Read read_all(const std::string& text, const ledger::AccountTable& accounts, bool fast, Source source = Source::text) {
     ledger::TransferText file;
     file.text = text;
     file.file_name = "tx.csv";
     file.fast_rows = fast;
+    int reads = 0;
+    if (source != Source::text) {
+        file.read_window_bytes = 2 * ledger::kMaxFastRowBytes + 1 + text.size() % 97;
+        file.read_at = [&](uint64_t offset, char* out, size_t bytes) -> size_t {
+            if (source == Source::failing_window && ++reads > 2) return 0;
+            const size_t n = std::min(bytes, text.size() - size_t(offset));
+            std::copy_n(text.data() + offset, n, out);
+            return n;
+        };
+    }
     BadRowSink bad(BadRowPolicy::skip);
     Read read;
     read.max_scale = ledger::read_transfer_file(file, accounts, bad, read.records, read.wide);
@@ -127,7 +143,10 @@ void check_random_files(const std::string& accounts_csv, bool integer_ids, uint6
             text += row;
             if (r + 1 < rows || rng() % 3) text += rng() % 10 == 0 ? "\r\n" : "\n";
         }
-        expect_same(read_all(text, accounts, true), read_all(text, accounts, false), text);
+        const Read general = read_all(text, accounts, false);
+        expect_same(read_all(text, accounts, true), general, text);
+        expect_same(read_all(text, accounts, true, Source::window), general, text);
+        expect_same(read_all(text, accounts, true, Source::failing_window), general, text);
     }
 }
 
@@ -162,6 +181,34 @@ TEST(FastRow, EveryRecordResolvedPastThePrefetchWindow) {
         EXPECT_NE(t.from, ledger::kUnknownAccount);
         EXPECT_NE(t.to, ledger::kUnknownAccount);
     }
+}
+
+// With read_at set, the fast path must take its rows from the buffer read_at fills, not from `text`
+// (which only the general path reads then): here read_at hands out amounts of 7 where the text says 3,
+// so the records show which one each row came from. Rows the fast path declines (the quoted one) come
+// from the text.
+TEST(FastRow, WithReadAtTheFastPathReadsThroughTheBuffer) {
+    const ledger::AccountTable accounts = accounts_from(integer_accounts());
+    std::string text = "date,fromAccountNumber,transferAmount,toAccountNumber\n";
+    for (int i = 0; i < 200; ++i)
+        text += i == 150 ? "2024-01-01T00:00:00,100,\"3\",101\n" : "2024-01-01T00:00:00,100,3,101\n";
+    std::string on_disk = text;
+    std::replace(on_disk.begin(), on_disk.end(), '3', '7');  // only the amounts and the quoted one hold a 3
+    ledger::TransferText file;
+    file.text = text;
+    file.file_name = "tx.csv";
+    file.read_window_bytes = 2 * ledger::kMaxFastRowBytes + 100;
+    file.read_at = [&](uint64_t offset, char* out, size_t bytes) {
+        const size_t n = std::min(bytes, on_disk.size() - size_t(offset));
+        std::copy_n(on_disk.data() + offset, n, out);
+        return n;
+    };
+    BadRowSink bad(BadRowPolicy::fail);
+    std::vector<Transfer> records;
+    std::vector<ledger::WideAmount> wide;
+    ledger::read_transfer_file(file, accounts, bad, records, wide);
+    ASSERT_EQ(records.size(), 200u);
+    for (size_t i = 0; i < records.size(); ++i) EXPECT_EQ(records[i].amount, i == 150 ? 3 : 7) << "row " << i;
 }
 
 }  // namespace
