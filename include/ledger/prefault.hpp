@@ -1,10 +1,12 @@
 // Mapping fresh memory in bulk and in large pages. On the virtual machines this project's CI and
-// benchmarks run on, the first write to each fresh 4 KiB page costs a fault of several microseconds and
-// every later miss in the TLB a slow nested page walk. Two remedies, both measured in issue 4's closing
-// notes: populating a whole range in one call (MADV_POPULATE_WRITE) and asking for 2 MiB pages
-// (MADV_HUGEPAGE; the kernel's default "madvise" mode grants them only on request). Together they took
-// the first write to 640 MiB from 2.2-2.7 s to 0.07-0.15 s. Large vectors that are filled at once or
-// read at random (records, account tables, balances, output text) are reserved this way.
+// benchmarks run on, the first write to each fresh 4 KiB page costs a fault of over ten microseconds, and
+// a miss in the TLB a slow nested page walk. Two remedies, measured in issue 4's closing notes:
+// populating a whole range in one call (MADV_POPULATE_WRITE) and asking for 2 MiB pages (MADV_HUGEPAGE;
+// the kernel's default "madvise" mode grants them only on request). In a microbenchmark the two took the
+// first write to 640 MiB from 2.2-2.7 s to 0.07-0.15 s; in the job, where the host must also back memory
+// it has not given the machine before (seen as the kernel zeroing the large pages), M at np 1 gained
+// 0.5-0.8 s. Large vectors that are filled at once or read at random (records, account tables,
+// balances, rejections, output text) are reserved this way.
 #pragma once
 
 #include <cstddef>

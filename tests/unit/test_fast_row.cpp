@@ -4,7 +4,8 @@
 // records (accounts, amount and scale, instant, position, reason; amounts wider than a record kept beside
 // it alike), the same bad rows with the same lines and messages, and the same largest scale. Rows come
 // from a generator of the shapes banks export and are then mutated byte by byte with the characters that
-// matter to CSV, dates and amounts.
+// matter to CSV, dates and amounts. The fast path reads each file both from the text and through a small
+// read_at buffer, as the ingests do, so rows that straddle a refill are read too.
 #include <gtest/gtest.h>
 
 #include <algorithm>
