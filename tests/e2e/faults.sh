@@ -49,7 +49,15 @@ for victim_rank in 1 0; do
     wait "$launcher" || true
     continue
   fi
-  sleep 1
+  # Mid-run means while the rank parses: its record vector (6M transfers of 32 bytes, populated in one
+  # go when its parse starts) takes its resident set past 100 MiB, and sorting, replay and writing are
+  # still to come. Watching for that, rather than sleeping a fixed time, holds on a faster or slower
+  # machine alike (a fixed second outlasted the whole run once the parse got faster).
+  for _ in $(seq 1 1500); do  # up to 30 s
+    rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$victim/status" 2>/dev/null || true)
+    [ -z "$rss_kib" ] || [ "$rss_kib" -ge 102400 ] && break
+    sleep 0.02
+  done
   # The run must still be going, or this test killed nothing.
   kill -9 "$victim" && pass || fail "$what: the rank had already exited before the kill"
   got=0
