@@ -80,7 +80,7 @@ void publish_run(const ledger::Options& options, const ledger::RunSummary& summa
 }  // namespace
 
 // Fresh pages are the job's dearest resource: each costs a page fault on first touch, which is slow on
-// virtualised hosts (about 8 ms per MiB measured on the gVisor machines this was built on). The stages
+// virtualised hosts (2-8 ms per MiB measured on the virtual machines this was built on). The stages
 // allocate and free large record buffers one after another; keeping freed memory in the heap, instead of
 // returning it to the kernel, lets each stage reuse the pages of the one before.
 void keep_freed_memory_for_reuse() {
