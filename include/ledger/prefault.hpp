@@ -27,6 +27,13 @@ void reserve_huge(Container& c, size_t count) {
     advise_huge_pages(c.data(), c.capacity() * sizeof(*c.data()));
 }
 
+// `count` copies of `value`, in large pages where they cover them: for tables read at random.
+template <typename T>
+void assign_huge(std::vector<T>& v, size_t count, const T& value) {
+    reserve_huge(v, count);
+    v.assign(count, value);
+}
+
 // Reserves room for `count` more elements and prefaults that room. `headroom` more elements are reserved
 // but not touched: address space only, resident only if the vector grows into it.
 template <typename T>

@@ -34,7 +34,7 @@ struct TransferText {
     bool fast_rows = true;
     // When set, the fast path reads the text through a buffer of read_window_bytes that this fills with
     // the file's bytes at a file offset (returning how many it copied), rather than through `text`. On a
-    // mapped file this skips the mapping's page faults (see InputFile::read_at); the general path, rare,
+    // mapped file this skips the mapping's page faults (see FileReader); the general path, rare,
     // still reads `text`. A short read sends the rest of the part through `text`.
     std::function<size_t(uint64_t offset, char* out, size_t bytes)> read_at;
     size_t read_window_bytes = size_t{4} << 20;

@@ -28,8 +28,7 @@ RankResult replay_work(RankWork& work, int rank, ProgressReporter& progress) {
     // Indexed by global account number: transfers carry global indices, and only this rank's
     // accounts are ever touched.
     std::vector<int128> balances;
-    reserve_huge(balances, work.shape.account_count);  // read at random by every transfer
-    balances.assign(work.shape.account_count, 0);
+    assign_huge(balances, work.shape.account_count, int128{0});  // read at random by every transfer
     for (size_t i = 0; i < work.account_index.size(); ++i) balances[work.account_index[i]] = work.opening[i];
     const std::vector<uint128> before = sums_of_held(balances, work);
 

@@ -41,8 +41,7 @@ bool AccountTable::build_number_index(const std::string& file_name) {
     // Dense enough that the table costs at most a few words per account.
     if (high - low >= 4 * uint64_t(ids.size()) + 1024) return false;
     number_base = low;
-    reserve_huge(slot_by_number, high - low + 1);  // read at random by every transfer
-    slot_by_number.assign(high - low + 1, Slot{kNoAccount, 0});
+    assign_huge(slot_by_number, high - low + 1, Slot{kNoAccount, 0});  // read at random by every transfer
     for (uint32_t i = 0; i < ids.size(); ++i) {
         Slot& slot = slot_by_number[*canonical_number(ids[i]) - low];
         if (slot.index != kNoAccount) duplicate_account(*this, file_name, slot.index, i);
@@ -103,8 +102,7 @@ AccountTable::Slot AccountTable::find_hashed(std::string_view id, uint64_t hash)
 void AccountTable::build_hash_index(const std::string& file_name) {
     size_t capacity = 16;
     while (capacity < 2 * ids.size()) capacity *= 2;
-    reserve_huge(slot_by_hash, capacity);  // read at random by every transfer
-    slot_by_hash.assign(capacity, HashedSlot{0, Slot{kNoAccount, 0}, {}});
+    assign_huge(slot_by_hash, capacity, HashedSlot{0, Slot{kNoAccount, 0}, {}});  // read at random by every transfer
     for (uint32_t a = 0; a < ids.size(); ++a) {
         const uint64_t hash = hash_id(ids[a]);
         HashedSlot& entry =

@@ -89,17 +89,14 @@ uint64_t InputFile::count_line_feeds_in(uint64_t begin, uint64_t end) const {
     // Opened again here rather than kept open: a run may name more transactions files than a process
     // may hold descriptors.
     uint64_t count = 0, at = begin;
-    if (const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-        std::vector<char> buffer(size_t{1} << 20);
-        while (at < end) {
-            const size_t want = size_t(std::min<uint64_t>(buffer.size(), end - at));
-            const ssize_t got = ::pread(fd, buffer.data(), want, off_t(at));
-            if (got < 0 && errno == EINTR) continue;
-            if (got <= 0) break;
-            count += count_line_feeds(std::string_view(buffer.data(), size_t(got)));
-            at += uint64_t(got);
-        }
-        ::close(fd);
+    const FileReader file(path_);
+    std::vector<char> buffer(size_t{1} << 20);
+    while (at < end) {
+        const size_t want = size_t(std::min<uint64_t>(buffer.size(), end - at));
+        const size_t got = file.read(at, buffer.data(), want);
+        count += count_line_feeds(std::string_view(buffer.data(), got));
+        at += got;
+        if (got < want) break;
     }
     // Whatever could not be read that way (the file gone or shrunk since it was mapped) is counted
     // through the mapping, which is what the parse will see.
