@@ -1,11 +1,11 @@
 // The fast path of the transactions reader. Almost every row a bank exports looks the same: four
-// unquoted fields, a fixed-layout UTC date, a plain decimal amount and two ids. This reader splits such a
-// row in one pass without allocating and reads the common date and amount layouts directly (other
-// layouts go to the general parser of that field). It declines a row that needs the CSV reader's rules
-// (quotes, CR, NUL, blanks around a field, a missing line feed) or has a value the general parsers
-// reject, and the caller then reads that row with the general CSV reader, which words the error. A row it
-// accepts gives the record the general path would give; tests/unit/test_fast_row.cpp compares the two on
-// generated and mutated rows.
+// unquoted fields, a date in a fixed layout (to the second, perhaps with a fraction and an offset), a
+// plain decimal amount and two ids. This reader splits such a row in one pass without allocating and
+// reads the common date and amount layouts directly (other layouts go to the general parser of that
+// field). It declines a row that needs the CSV reader's rules (quotes, CR, NUL, blanks around a field, a
+// missing line feed) or has a value the general parsers reject, and the caller then reads that row with
+// the general CSV reader, which words the error. A row it accepts gives the record the general path would
+// give; tests/unit/test_fast_row.cpp compares the two on generated and mutated rows.
 #pragma once
 
 #include <array>
@@ -17,13 +17,10 @@
 #include "ledger/accounts.hpp"
 #include "ledger/csv.hpp"
 #include "ledger/instant.hpp"
+#include "ledger/plain_row.hpp"
 #include "ledger/records.hpp"
 
 namespace ledger {
-
-// Longer rows are left to the general reader, which also owns the kMaxRowBytes limit. The fast path
-// never looks further than this past a row's start.
-inline constexpr size_t kMaxFastRowBytes = 512;
 
 class FastRowReader {
 public:

@@ -21,6 +21,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 }  // namespace
 
 std::optional<Decimal> parse_decimal(std::string_view text, std::string* error) {
+    if (text.size() <= 20)
+        if (const auto short_decimal = parse_short_decimal(text)) return short_decimal;
     size_t i = 0;
     bool negative = false;
     if (i < text.size() && (text[i] == '+' || text[i] == '-')) {
@@ -77,20 +79,32 @@ bool rescale(const Decimal& value, int target_scale, int128* out) {
 }
 
 void append_units(std::string& out, int128 units, int scale) {
-    // Work on the magnitude as unsigned so that the most negative value formats correctly.
+    // Work on the magnitude as unsigned so that the most negative value formats correctly. Digits come
+    // 19 at a time off a 128-bit magnitude and then one at a time in 64 bits: a 128-bit division is a
+    // library call, a 64-bit division by ten a multiply, and the output holds a million balances.
     uint128 magnitude = units < 0 ? uint128(0) - uint128(units) : uint128(units);
-    char digits[48];
+    constexpr uint64_t kTenToThe19 = 10'000'000'000'000'000'000u;
+    char digits[48];  // least significant first; 39 digits at most, then the zeros up to the scale
     int n = 0;
-    do {
-        digits[n++] = char('0' + int(magnitude % 10));
-        magnitude /= 10;
-    } while (magnitude != 0);
-    while (n <= scale) digits[n++] = '0';  // at least one integer digit
-    if (units < 0) out.push_back('-');
-    for (int k = n - 1; k >= 0; --k) {
-        if (k == scale - 1) out.push_back('.');
-        out.push_back(digits[k]);
+    while (magnitude > UINT64_MAX) {
+        uint64_t chunk = uint64_t(magnitude % kTenToThe19);
+        magnitude /= kTenToThe19;
+        for (int k = 0; k < 19; ++k, chunk /= 10) digits[n++] = char('0' + chunk % 10);
     }
+    uint64_t rest = uint64_t(magnitude);
+    do {
+        digits[n++] = char('0' + rest % 10);
+        rest /= 10;
+    } while (rest != 0);
+    while (n <= scale) digits[n++] = '0';  // at least one integer digit
+    char text[sizeof digits + 2];
+    size_t length = 0;
+    if (units < 0) text[length++] = '-';
+    for (int k = n - 1; k >= 0; --k) {
+        if (k == scale - 1) text[length++] = '.';
+        text[length++] = digits[k];
+    }
+    out.append(text, length);
 }
 
 std::string format_units(int128 units, int scale) {

@@ -201,6 +201,18 @@ TEST(DecimalFormat, ExtremeValues) {
     EXPECT_EQ(ledger::format_units(kInt128Min, 18), "-170141183460469231731.687303715884105728");
 }
 
+// The formatter takes 19 digits at a time off magnitudes past 64 bits: zeros inside such a block and the
+// values around 2^64 and 10^19 must come out whole.
+TEST(DecimalFormat, AroundSixtyFourBits) {
+    EXPECT_EQ(ledger::format_units(i128("18446744073709551615"), 0), "18446744073709551615");
+    EXPECT_EQ(ledger::format_units(i128("18446744073709551616"), 0), "18446744073709551616");
+    EXPECT_EQ(ledger::format_units(i128("-18446744073709551616"), 2), "-184467440737095516.16");
+    EXPECT_EQ(ledger::format_units(i128("10000000000000000000"), 0), "10000000000000000000");
+    EXPECT_EQ(ledger::format_units(i128("100000000000000000000000000000000000005"), 1),
+              "10000000000000000000000000000000000000.5");
+    EXPECT_EQ(ledger::format_units(i128("-100000000000000000000"), 18), "-100.000000000000000000");
+}
+
 TEST(DecimalFormat, AppendKeepsWhatIsThere) {
     std::string out = "x=";
     ledger::append_units(out, -705, 2);

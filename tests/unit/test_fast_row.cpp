@@ -99,10 +99,13 @@ std::string random_row(std::mt19937_64& rng, bool integer_ids) {
     };
     const std::string day = std::to_string(2000 + rng() % 30) + "-" + pick({"01", "02", "12", "13", "00"}) + "-" +
                             pick({"01", "28", "29", "30", "31", "32"});
-    const std::string time = pick({"00", "09", "23", "24"}) + ":" + pick({"00", "59", "60"}) + ":" +
-                             pick({"00", "30", "59", "60"});
-    const std::string date = day + pick({"T", "T", "T", "t", " "}) + time +
-                             pick({"", "", "Z", "z", "+01:00", "-14:00", ".5", ".123456789Z", ".1234567891"});
+    const std::string time = pick({"00", "09", "23", "24"}) + ":" + pick({"00", "59", "60"}) +
+                             pick({":00", ":30", ":59", ":59", ":60", ""});
+    // Zones and fractions in and out of range, whole and cut short, alone and together.
+    const std::string fraction = pick({"", "", "", ".5", ".07", ".123456789", ".1234567891", ".", ".000000001"});
+    const std::string zone = pick({"", "", "Z", "z", "+01:00", "-14:00", "+23:59", "-00:00", "+24:00", "-01:60",
+                                   "+1:00", "+01:0", "+0100", "+01:00Z", "Zz", "-"});
+    const std::string date = day + pick({"T", "T", "T", "t", " "}) + time + fraction + zone;
     const std::string amount = pick({"1", "250", "0", "007", "12.5", "0.01", "1.", ".5", "-3", "+4",
                                      "123456789012345678", "1234567890123456789", "99999999999999999999",
                                      "1.000000000000000001", "1e3", "", "9223372036854775808", "-9223372036854775808",
