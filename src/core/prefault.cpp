@@ -28,12 +28,12 @@ void prefault_for_writing(void* begin, size_t bytes) {
         (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
 }
 
-void advise_huge_pages(void* begin, size_t bytes) {
+void advise_huge_pages(void* begin, size_t bytes, size_t min_bytes) {
     // A large page is resident whole once touched, so a small range would be mostly padding: its last page
     // may be nearly empty, and a vector reserved ahead (the rejections) fills in 2 MiB steps. From 8 MiB on
-    // that is at most a quarter of the range, and a small table misses the TLB little anyway.
-    constexpr size_t kMinBytes = size_t{8} << 20;
-    if (bytes < kMinBytes) return;
+    // that is at most a quarter of the range. A table filled whole at once has no such padding, and one
+    // read at random misses the TLB on nearly every read in small pages, so assign_huge asks from 2 MiB.
+    if (bytes < min_bytes) return;
     uintptr_t first = 0, last = 0;
     if (inner_pages(begin, bytes, &first, &last)) (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 }
