@@ -270,6 +270,63 @@ TEST(Order, FastSortAgreesWithReference) {
     }
 }
 
+// Days nearly in time order, as exported: a share of rows dated earlier (late arrivals) or later than
+// their neighbours, alone or several in a row, by a little or by a week. sort_for_replay must agree with
+// the reference on all of them; the two-pass sort must take the shapes it is for (up to a few percent out
+// of place) and give up on the others, which the quicksort then sorts.
+TEST(Order, NearlySortedDaysAgreeWithReference) {
+    std::mt19937_64 rng(7);
+    constexpr int64_t kWeek = 7 * 86400;
+    for (int round = 0; round < 40; ++round) {
+        const size_t n = 4096 + size_t(rng() % 40000);
+        const double out_of_place = std::vector<double>{0.0, 0.001, 0.01, 0.03, 0.2, 0.6}[size_t(round % 6)];
+        std::vector<Transfer> input;
+        int64_t seconds = k2024;
+        for (size_t i = 0; i < n; ++i) {
+            seconds += int64_t(rng() % 3);  // equal instants too: ties go by position
+            int64_t dated = seconds;
+            if (double(rng() % 1'000'000) < out_of_place * 1e6) {
+                const int64_t by = rng() % 2 ? int64_t(rng() % 5) : int64_t(rng() % kWeek);
+                const int in_a_row = 1 + int(rng() % 6);
+                for (int k = 0; k < in_a_row && i < n; ++k, ++i)
+                    input.push_back(tr(0, 1, 1, rng() % 2 ? dated - by : dated + by, make_position(0, i)));
+                --i;
+                continue;
+            }
+            input.push_back(tr(0, 1, 1, dated, make_position(0, i)));
+        }
+        std::vector<Transfer> reference = input;
+        ledger::sort_for_replay_reference(reference);
+        std::vector<Transfer> fast = input;
+        ledger::sort_for_replay(fast);
+        for (size_t i = 0; i < input.size(); ++i)
+            ASSERT_EQ(fast[i].position(), reference[i].position()) << "round " << round << " at " << i;
+        std::vector<Transfer> two_pass = input;
+        const bool taken = ledger::sort_nearly_sorted(two_pass);
+        if (out_of_place <= 0.01) {
+            EXPECT_TRUE(taken) << "round " << round;
+        }
+        if (out_of_place >= 0.6) {
+            EXPECT_FALSE(taken) << "round " << round;
+        }
+        if (taken) {
+            for (size_t i = 0; i < input.size(); ++i)
+                ASSERT_EQ(two_pass[i].position(), reference[i].position()) << "round " << round << " at " << i;
+        } else {
+            // Given up: still every record, once.
+            std::vector<uint64_t> a, b;
+            for (const Transfer& t : two_pass) a.push_back(t.position());
+            for (const Transfer& t : input) b.push_back(t.position());
+            std::sort(a.begin(), a.end());
+            EXPECT_EQ(a, b) << "round " << round;
+        }
+        std::vector<Rejection> rejections;
+        for (const Transfer& t : input) rejections.push_back(ledger::rejection_of(t, Reason::insufficient_funds));
+        ledger::sort_for_replay(rejections);
+        for (size_t i = 0; i < input.size(); ++i) ASSERT_EQ(rejections[i].position(), reference[i].position());
+    }
+}
+
 TEST(Conservation, CountrySumsPerCountry) {
     std::vector<int128> b = {10, 20, -5, 7};
     std::vector<uint32_t> country = {0, 1, 0, 1};
