@@ -22,13 +22,22 @@ struct ReplayTotals {
     void add(const ReplayTotals& other);
 };
 
-// Applies `sorted` (in replay order) to `balances` (indexed by account); the wide amounts among them are
-// in `wide`, sorted by position. Transfers carrying a static reason are recorded as rejected and change
-// nothing. Throws PositionedError(bad_input) if a receiver's balance would overflow. `on_progress`, when
-// given, is called now and then with the transfers done.
-void replay(std::span<const Transfer> sorted, std::span<const WideAmount> wide, std::span<int128> balances,
-            std::vector<Rejection>& rejections, ReplayTotals& totals,
-            const std::function<void(uint64_t)>& on_progress = {});
+// Applies the transfers of two runs, each in replay order, to `balances` (indexed by account), in the
+// replay order of both together: the runs are merged as they are read, so a rank that sorted what it
+// kept and what it received apart needs no merge buffer. The wide amounts among them are in `wide`,
+// sorted by position. Transfers carrying a static reason are recorded as rejected and change nothing.
+// Throws PositionedError(bad_input) if a receiver's balance would overflow. `on_progress`, when given, is
+// called now and then with the transfers done.
+void replay(std::span<const Transfer> first_run, std::span<const Transfer> second_run,
+            std::span<const WideAmount> wide, std::span<int128> balances, std::vector<Rejection>& rejections,
+            ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress = {});
+
+// The same for one run.
+inline void replay(std::span<const Transfer> sorted, std::span<const WideAmount> wide, std::span<int128> balances,
+                   std::vector<Rejection>& rejections, ReplayTotals& totals,
+                   const std::function<void(uint64_t)>& on_progress = {}) {
+    replay(sorted, {}, wide, balances, rejections, totals, on_progress);
+}
 
 // Sum of balances per country, modulo 2^128: equal sums before and after replay is the conservation
 // check. Wrapping is deliberate: it cannot overflow, and a real imbalance is never a multiple of 2^128.

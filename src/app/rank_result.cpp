@@ -39,8 +39,9 @@ RankResult replay_work(RankWork& work, int rank, ProgressReporter& progress) {
     result.totals = work.static_totals;
     ReplayTotals replayed;
     progress.start("replay", ProgressUnit::transfers, work.transfers.size());
-    replay(work.transfers, work.wide_amounts, balances, result.rejections, replayed,
-           [&](uint64_t done) { progress.update(done); });
+    const std::span<const Transfer> transfers(work.transfers);
+    replay(transfers.first(work.second_run_start), transfers.subspan(work.second_run_start), work.wide_amounts,
+           balances, result.rejections, replayed, [&](uint64_t done) { progress.update(done); });
     progress.finish();
     result.totals.add(replayed);
 
