@@ -22,18 +22,19 @@ void advise_huge_pages(void* begin, size_t bytes, size_t min_bytes = size_t{8} <
 // Reserves room for `count` elements in all, in large pages where the room covers them. Pages the
 // container's elements already fill stay small (reserving copies them first).
 template <typename Container>
-void reserve_huge(Container& c, size_t count) {
+void reserve_huge(Container& c, size_t count, size_t min_bytes = size_t{8} << 20) {
     c.reserve(count);
-    advise_huge_pages(c.data(), c.capacity() * sizeof(*c.data()));
+    advise_huge_pages(c.data(), c.capacity() * sizeof(*c.data()), min_bytes);
 }
 
-// `count` copies of `value`, in large pages where they cover them, from 2 MiB on: for tables read at
-// random (M's account index, 8 MB, missed the TLB on nearly every lookup in small pages: read+parse at
-// np 1 went from 1.71-1.74 s to 1.63-1.67 s with large ones).
+// Tables read at random and filled whole take large pages from 2 MiB on: in small pages nearly every read
+// misses the TLB (M's account index, 8 MB: read+parse at np 1 went from 1.71-1.74 s to 1.63-1.67 s).
+inline constexpr size_t kRandomTableMinBytes = size_t{2} << 20;
+
+// `count` copies of `value`, in large pages where they cover them: for tables read at random.
 template <typename T>
 void assign_huge(std::vector<T>& v, size_t count, const T& value) {
-    v.reserve(count);
-    advise_huge_pages(v.data(), count * sizeof(T), size_t{2} << 20);
+    reserve_huge(v, count, kRandomTableMinBytes);
     v.assign(count, value);
 }
 
