@@ -16,6 +16,7 @@
 #include "ledger/accounts.hpp"
 #include "ledger/bad_rows.hpp"
 #include "ledger/errors.hpp"
+#include "row_mutation.hpp"
 #include "ledger/fast_row.hpp"
 #include "ledger/transfers.hpp"
 #include "ledger/wide_amounts.hpp"
@@ -121,17 +122,10 @@ std::string random_row(std::mt19937_64& rng, bool integer_ids) {
     return date + "," + from + "," + padding + amount + "," + to;
 }
 
-// Replaces, inserts or deletes one byte with one of the characters CSV, dates and amounts care about.
-std::string mutate(std::string row, std::mt19937_64& rng) {
-    static const std::string kBytes = std::string(" \t\",\r\n0-9:.TZ+a") + '\0';  // NUL too
-    const size_t at = row.empty() ? 0 : rng() % row.size();
-    const char c = kBytes[rng() % kBytes.size()];
-    switch (rng() % 3) {
-        case 0: if (!row.empty()) row[at] = c; break;
-        case 1: row.insert(row.begin() + std::ptrdiff_t(at), c); break;
-        default: if (!row.empty()) row.erase(at, 1); break;
-    }
-    return row;
+// One byte replaced, inserted or deleted, with one of the characters CSV, dates and amounts care about (NUL too).
+std::string mutate(const std::string& row, std::mt19937_64& rng) {
+    static const std::string kBytes = std::string(" \t\",\r\n0-9:.TZ+a") + '\0';
+    return ledger_test::mutate_one_byte(row, rng, kBytes);
 }
 
 void check_random_files(const std::string& accounts_csv, bool integer_ids, uint64_t seed) {
