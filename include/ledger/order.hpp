@@ -15,7 +15,7 @@ void sort_for_replay(std::span<Transfer> transfers);
 void sort_for_replay(std::span<Rejection> rejections);
 
 // Sorts records that are nearly in time order in two passes; returns false, leaving them in some other
-// order, when more than one in sixteen is out of place. Named here for the tests.
+// order, when more than one in eight is out of place. Named here for the tests.
 bool sort_nearly_sorted(std::span<Transfer> transfers);
 
 // The plain reference twin: a stable sort by instant alone of records already in input order.

@@ -134,8 +134,7 @@ namespace {
 bool add_plain_account(AccountTable& table, std::string_view id, std::string_view country, std::string_view balance_text,
                        uint64_t line, std::string& error) {
     if (!check_id(id).empty() || !check_id(country).empty()) return false;
-    auto balance = parse_short_decimal(balance_text);
-    if (!balance) balance = parse_decimal(balance_text, &error);
+    const auto balance = parse_decimal(balance_text, &error);
     if (!balance) return false;
     table.add(id, country, *balance, line);
     return true;
