@@ -1,6 +1,5 @@
 #include "ledger/fast_row.hpp"
 
-#include <algorithm>
 #include <cstring>
 
 #include "ledger/decimal.hpp"
