@@ -27,7 +27,12 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 // the estimate covers every measured peak, by 2-25%; tests/unit/test_memory_budget.cpp keeps the
 // measurements.
 //
-//   per rank = base + A x accounts bytes + T x transactions bytes held by the rank
+//   per rank = base + W + A x accounts bytes + T x transactions bytes held by the rank
+//
+// W is the fast path's 4 MiB read buffer (kDefaultReadWindowBytes), counted where the rank's peak comes
+// during its parse: on one rank and with the parallel ingest, not on the root ingest's ranks (rank 0
+// peaks later, while it encodes shares; the others never read). Left out of the base at first, it took
+// the margin at np 2 parallel on the 11 MiB input down to about 0.1 MiB (tests/e2e/memory_limit.sh).
 //
 // The accounts table is on every rank (ids, an index and per-account vectors); with several ranks its
 // parse-time columns are released before a rank's peak (rescale_opening), on one rank they are not yet,
@@ -42,18 +47,18 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 //   root ingest, rank 0             holds all, plus one rank's encoded share at a time;
 //   root ingest, other ranks        hold their share only: O x (accounts + transactions) / ranks.
 //
-//                      base   A one / several  T one rank  T parallel  T root rank 0  O root others
-//   resident          26 MiB    7.6 / 6.0        0.9          0.9           1.5            3.0
-//   address space    224 MiB     15 / 15         4.3          5.2           5.2            5.2   (+ mapped files)
+//                      base    W      A one / several  T one rank  T parallel  T root rank 0  O root others
+//   resident          26 MiB  4 MiB     7.6 / 6.0        0.9          0.9           1.5            3.0
+//   address space    224 MiB  4 MiB      15 / 15         4.3          5.2           5.2            5.2   (+ mapped files)
 //
-// Resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1), last measured after
-// transfers shrank to 32 bytes (records.hpp) and the accounts' parse-time columns began to be released:
-// 11 MiB of transactions 30 / 26-28 / 35, 26; 134 MiB with 2 MiB of accounts 131 / 81 / 211, 108; 268 MiB
-// 229 / 124-125 / 389, 193; 20 MiB of accounts with 45 MiB of transactions 205 / 145 / 185, 78; with
-// 4.5 MiB 163 / 124 / 137, 60; 45 MiB with 0.2 MiB of accounts 54 / 40-43 / 81, 48. On the 20M-transfer
-// M workload of scripts/bench.sh (837 MiB of transactions, 17 MiB of accounts): np 1 798 MiB against 908
-// estimated; np 2 parallel 454 per rank against 504 (648 against 709 with 48-byte records); np 2 root
-// rank 0 1315 against 1383, rank 1 622 against 1307 (the others' estimate is loose because their accounts
+// Resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1), measured again
+// with the read buffer (the largest of 1-5 runs): 11 MiB of transactions 34 / 32 / 36, 27; 134 MiB with
+// 2 MiB of accounts 136 / 87 / 212, 109; 268 MiB 233 / 130 / 389, 194; 20 MiB of accounts with 45 MiB of
+// transactions 209 / 149 / 186, 79; with 4.5 MiB 165 / 129 / 138, 61; 45 MiB with 0.2 MiB of accounts
+// 58 / 45-47 / 82, 49. Before the buffer the parse-time peaks were 3-5 MiB lower and the root ingest's
+// the same. On the 20M-transfer M workload of scripts/bench.sh (837 MiB of transactions, 17 MiB of
+// accounts): np 1 799 MiB against 913 estimated; np 2 parallel 458 per rank against 509; np 2 root rank
+// 0 1315 against 1384, rank 1 623 against 1307 (the others' estimate is loose because their accounts
 // share weighs like a transactions byte).
 // Address-space needs, MiB (16 MiB steps; unchanged by the release, which keeps the mappings), as first
 // measured:
@@ -71,12 +76,13 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 // not investigated), so below ~10 MB of input the address-space estimate is high by up to 130 MiB.
 struct Model {
     uint64_t base_bytes;
+    uint64_t read_window_bytes;  // the fast path's read buffer, where the peak comes during the parse
     uint64_t per_accounts_byte_one_rank_x10, per_accounts_byte_x10;  // one rank; several (parallel, root rank 0)
     uint64_t one_rank_x10, parallel_x10, root_rank0_x10, root_others_x10;
     bool maps_whole_files;  // count the parts of the mapped transactions files that other ranks hold
 };
-constexpr Model kResident{26 * kMiB, 76, 60, 9, 9, 15, 30, false};
-constexpr Model kAddressSpace{224 * kMiB, 150, 150, 43, 52, 52, 52, true};
+constexpr Model kResident{26 * kMiB, kDefaultReadWindowBytes, 76, 60, 9, 9, 15, 30, false};
+constexpr Model kAddressSpace{224 * kMiB, kDefaultReadWindowBytes, 150, 150, 43, 52, 52, 52, true};
 
 // n x factor_x10 / 10 without overflow for any file size.
 uint64_t times_tenths(uint64_t bytes, uint64_t factor_x10) {
@@ -177,11 +183,12 @@ uint64_t estimate(const Model& m, const JobSize& job, int rank) {
     if (job.root_ingest && ranks > 1 && rank != 0)
         return m.base_bytes + times_tenths((job.accounts_bytes + transactions) / ranks, m.root_others_x10);
     const uint64_t accounts = accounts_term(m, job);
-    if (ranks == 1) return m.base_bytes + accounts + times_tenths(transactions, m.one_rank_x10);
-    if (job.root_ingest) return m.base_bytes + accounts + times_tenths(transactions, m.root_rank0_x10);
+    // Root rank 0's peak comes after its parse, while it encodes the others' shares; the read buffer is gone.
+    if (ranks > 1 && job.root_ingest) return m.base_bytes + accounts + times_tenths(transactions, m.root_rank0_x10);
+    if (ranks == 1) return m.base_bytes + m.read_window_bytes + accounts + times_tenths(transactions, m.one_rank_x10);
     const uint64_t held = transactions / ranks;
     const uint64_t mapped_elsewhere = m.maps_whole_files ? job.transactions_bytes - job.transactions_bytes / ranks : 0;
-    return m.base_bytes + accounts + times_tenths(held, m.parallel_x10) + mapped_elsewhere;
+    return m.base_bytes + m.read_window_bytes + accounts + times_tenths(held, m.parallel_x10) + mapped_elsewhere;
 }
 
 // A node-wide limit's part for this rank: in proportion to its need among the ranks on the node. Under

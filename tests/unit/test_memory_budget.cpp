@@ -148,26 +148,26 @@ struct Measured {
 
 TEST(MemoryBudget, ResidentEstimateCoversTheMeasuredPeaks) {
     const Measured measured[] = {
-        {208264, 11723030, 1, false, 0, 32256000},  {208264, 11723030, 2, false, 0, 28254208},
-        {208264, 11723030, 2, false, 1, 29569024},  {208264, 11723030, 2, true, 0, 37318656},
-        {208264, 11723030, 2, true, 1, 28176384},  {2082727, 140674352, 1, false, 0, 138407936},
-        {2082727, 140674352, 2, false, 0, 85676032},  {2082727, 140674352, 2, false, 1, 85045248},
-        {2082727, 140674352, 2, true, 0, 221990912},  {2082727, 140674352, 2, true, 1, 114049024},
-        {20827786, 4689193, 1, false, 0, 171204608},  {20827786, 4689193, 2, false, 0, 130420736},
-        {20827786, 4689193, 2, false, 1, 130433024},  {20827786, 4689193, 2, true, 0, 144347136},
-        {20827786, 4689193, 2, true, 1, 63291392},  {20864, 281349727, 1, false, 0, 240529408},
-        {20864, 281349727, 2, false, 0, 131096576},  {20864, 281349727, 2, false, 1, 130695168},
-        {20864, 281349727, 2, true, 0, 408125440},  {20864, 281349727, 2, true, 1, 202997760},
-        {20827786, 46891884, 1, false, 0, 215957504},  {20827786, 46891884, 2, false, 0, 152731648},
-        {20827786, 46891884, 2, false, 1, 152727552},  {20827786, 46891884, 2, true, 0, 194719744},
-        {20827786, 46891884, 2, true, 1, 82804736},  {208264, 46891884, 1, false, 0, 56922112},
-        {208264, 46891884, 2, false, 0, 45899776},  {208264, 46891884, 2, false, 1, 42733568},
-        {208264, 46891884, 2, true, 0, 85303296},  {208264, 46891884, 2, true, 1, 51167232},
-        // The M workload of scripts/bench.sh (the run report's peaks, in MB).
-        {17827754, 877825313, 1, false, 0, 837000000},  {17827754, 877825313, 2, false, 0, 477000000},
-        {17827754, 877825313, 2, true, 0, 1379000000},  {17827754, 877825313, 2, true, 1, 653000000},
+        {208264, 11723030, 1, false, 0, 35962880},  {208264, 11723030, 2, false, 0, 33669120},
+        {208264, 11723030, 2, false, 1, 33644544},  {208264, 11723030, 2, true, 0, 37408768},
+        {208264, 11723030, 2, true, 1, 28262400},  {2082727, 140674352, 1, false, 0, 142692352},
+        {2082727, 140674352, 2, false, 0, 90886144},  {2082727, 140674352, 2, false, 1, 91598848},
+        {2082727, 140674352, 2, true, 0, 222101504},  {2082727, 140674352, 2, true, 1, 114118656},
+        {20827786, 4689193, 1, false, 0, 173400064},  {20827786, 4689193, 2, false, 0, 135053312},
+        {20827786, 4689193, 2, false, 1, 135118848},  {20827786, 4689193, 2, true, 0, 144257024},
+        {20827786, 4689193, 2, true, 1, 63455232},  {20864, 281349727, 1, false, 0, 244658176},
+        {20864, 281349727, 2, false, 0, 136314880},  {20864, 281349727, 2, false, 1, 135806976},
+        {20864, 281349727, 2, true, 0, 408137728},  {20864, 281349727, 2, true, 1, 203046912},
+        {20827786, 46891884, 1, false, 0, 219213824},  {20827786, 46891884, 2, false, 0, 156155904},
+        {20827786, 46891884, 2, false, 1, 156307456},  {20827786, 46891884, 2, true, 0, 194846720},
+        {20827786, 46891884, 2, true, 1, 82853888},  {208264, 46891884, 1, false, 0, 60944384},
+        {208264, 46891884, 2, false, 0, 49168384},  {208264, 46891884, 2, false, 1, 46964736},
+        {208264, 46891884, 2, true, 0, 85667840},  {208264, 46891884, 2, true, 1, 51073024},
+        // The M workload of scripts/bench.sh.
+        {17827754, 877825313, 1, false, 0, 838152192},  {17827754, 877825313, 2, false, 0, 480612352},
+        {17827754, 877825313, 2, true, 0, 1378996224},  {17827754, 877825313, 2, true, 1, 653041664},
         // 3M transfers with 18 fraction digits: nearly every amount is kept beside its record.
-        {3682727, 188674352, 1, false, 0, 360153088, 979},  {3682727, 188674352, 2, false, 0, 199667712, 979},
+        {3682727, 188674352, 1, false, 0, 362991616, 979},  {3682727, 188674352, 2, false, 0, 200384512, 979},
         {3682727, 188674352, 2, true, 0, 527962112, 979},
     };
     for (const Measured& m : measured) {
@@ -260,8 +260,8 @@ TEST(MemoryBudget, OverrideDecidesAlone) {
     limits.available_bytes = 1;
     EXPECT_EQ(ledger::memory_shortfall(job(1, 10000, 1), 0, limits), "");
     limits.override_bytes = 1 << 30;
-    EXPECT_EQ(ledger::memory_shortfall(job(1, 100, 1), 0, limits), "");  // about 124 MiB needed
-    limits.override_bytes = 70 * kMiB;  // rank 1 needs about 77 MiB
+    EXPECT_EQ(ledger::memory_shortfall(job(1, 100, 1), 0, limits), "");  // about 128 MiB needed
+    limits.override_bytes = 70 * kMiB;  // rank 1 needs about 81 MiB
     const std::string message = ledger::memory_shortfall(job(1, 100, 2), 1, limits);
     EXPECT_EQ(message.rfind("not enough memory: this run (1 MiB of accounts, 100 MiB of transactions, 2 ranks) "
                             "needs about ", 0), 0u) << message;
@@ -284,7 +284,7 @@ TEST(MemoryBudget, AdviceFitsTheCase) {
 TEST(MemoryBudget, NodeLimitsAreSharedByTheRanksOnTheNode) {
     MemoryLimits limits;
     limits.available_bytes = 1000 * kMiB;
-    const JobSize j = job(0, 280, 4);  // about 26 + 0.9 x 70 = 89 MiB per rank
+    const JobSize j = job(0, 280, 4);  // about 26 + 4 + 0.9 x 70 = 93 MiB per rank
     limits.ranks_on_node = 4;
     EXPECT_EQ(ledger::memory_shortfall(j, 0, limits), "");
     limits.available_bytes = 320 * kMiB;  // 80 MiB each
