@@ -32,7 +32,8 @@ std::vector<int128> rescale_opening(AccountTable& accounts, int scale, const std
         if (!rescale(accounts.opening[i], scale, &opening[i]))
             fail(ExitCode::bad_input, file_name + ":" + std::to_string(accounts.line[i]) +
                                           ": balance does not fit in 128 bits at " + std::to_string(scale) +
-                                          " fraction digits");
+                                          " fraction digits (" +
+                                          format_units(accounts.opening[i].units, accounts.opening[i].scale) + ")");
     // 40 bytes an account: with a million accounts, 38 MiB on every rank for the rest of the run.
     std::vector<Decimal>().swap(accounts.opening);
     std::vector<uint64_t>().swap(accounts.line);

@@ -99,6 +99,9 @@ int run_job(const Options& options, mpi::Exchange& exchange, RunSummary& summary
     summary.ok = true;
     summary.exit_code = 0;
     for (int s = 0; s < kStageCount; ++s) summary.stages_seconds.emplace_back(kStageNames[size_t(s)], times.seconds[size_t(s)]);
+    // A rank's figures travel in the gather, before its gather and rank 0's write are over; rank 0's own
+    // entry is completed here. The other ranks' gather shows 0: theirs ends after they sent their figures.
+    if (exchange.is_root() && !summary.ranks.empty()) summary.ranks[0].stages_seconds = summary.stages_seconds;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (exchange.is_root()) {
         uint64_t rejected = 0;

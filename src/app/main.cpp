@@ -55,26 +55,34 @@ void describe_inputs(const ledger::Options& options, ledger::RunSummary& summary
 
 // The report and the metrics are how operators learn that a run failed, so trouble writing them is
 // logged but never turns a good run into a failed one, nor hides the run's own error.
-void publish_run(const ledger::Options& options, const ledger::RunSummary& summary) {
-    if (!options.report.empty()) {
+void publish_run(const ledger::ReportSinks& sinks, const ledger::RunSummary& summary) {
+    if (!sinks.report.empty()) {
         try {
-            ledger::write_file_atomically(options.report, ledger::format_report_json(summary));
+            ledger::write_file_atomically(sinks.report, ledger::format_report_json(summary));
         } catch (const ledger::LedgerError& e) {
             spdlog::warn("run report not written: {}", e.what());
         }
     }
-    if (options.metrics_file.empty() && options.pushgateway.empty()) return;
+    if (sinks.metrics_file.empty() && sinks.pushgateway.empty()) return;
     const std::string metrics = ledger::format_metrics(summary);
-    if (!options.metrics_file.empty()) {
+    if (!sinks.metrics_file.empty()) {
         try {
-            ledger::write_file_atomically(options.metrics_file, metrics);
+            ledger::write_file_atomically(sinks.metrics_file, metrics);
         } catch (const ledger::LedgerError& e) {
             spdlog::warn("metrics file not written: {}", e.what());
         }
     }
     std::string error;
-    if (!options.pushgateway.empty() && !ledger::push_metrics(options.pushgateway, metrics_instance(), metrics, &error))
-        spdlog::warn("metrics not pushed to {}: {}", options.pushgateway, error);
+    if (!sinks.pushgateway.empty() && !ledger::push_metrics(sinks.pushgateway, metrics_instance(), metrics, &error))
+        spdlog::warn("metrics not pushed to {}: {}", sinks.pushgateway, error);
+}
+
+ledger::RunSummary started_summary(int argc, char* argv[]) {
+    ledger::RunSummary summary;
+    summary.version = LEDGER_VERSION;
+    summary.started_unix_seconds = unix_now();
+    summary.command_line.assign(argv, argv + argc);
+    return summary;
 }
 
 }  // namespace
@@ -97,9 +105,18 @@ int main(int argc, char* argv[]) {
     ledger::Options options;
     try {
         options = ledger::parse_options(argc, argv);
-    } catch (const ledger::LedgerError& e) {
+    } catch (const ledger::UsageError& e) {
         // Every rank parses the same command line, so every rank fails the same way; one speaks.
-        if (speaks) std::fprintf(stderr, "ledger: error: %s\n", e.what());
+        if (speaks) {
+            std::fprintf(stderr, "ledger: error: %s\n", e.what());
+            if (e.sinks.any()) {
+                ledger::RunSummary summary = started_summary(argc, argv);
+                summary.finished_unix_seconds = unix_now();
+                summary.exit_code = int(e.code());
+                summary.error = e.what();
+                publish_run(e.sinks, summary);
+            }
+        }
         return int(e.code());
     }
     if (options.show_help || options.show_version) {
@@ -109,10 +126,7 @@ int main(int argc, char* argv[]) {
     }
     ledger::init_logging(world.rank(), world.size(), options.log_level);
 
-    ledger::RunSummary summary;
-    summary.version = LEDGER_VERSION;
-    summary.started_unix_seconds = unix_now();
-    summary.command_line.assign(argv, argv + argc);
+    ledger::RunSummary summary = started_summary(argc, argv);
     summary.ingest = std::string(ledger::ingest_name(options.ingest));
     if (speaks) describe_inputs(options, summary);
 
@@ -122,7 +136,7 @@ int main(int argc, char* argv[]) {
     if (speaks) {
         summary.finished_unix_seconds = unix_now();
         if (exit_code != 0) std::fprintf(stderr, "ledger: error: %s\n", summary.error.value_or("failed").c_str());
-        publish_run(options, summary);
+        publish_run({options.report, options.metrics_file, options.pushgateway}, summary);
     }
     return exit_code;
 }

@@ -1,6 +1,8 @@
 #include "options.hpp"
 
 #include <boost/program_options.hpp>
+#include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "ledger/errors.hpp"
@@ -12,7 +14,7 @@ namespace ledger {
 namespace {
 
 [[noreturn]] void usage_error(const std::string& why) {
-    fail(ExitCode::usage, why + " (see ledger --help)");
+    throw UsageError(why + " (see ledger --help)", {});
 }
 
 template <class T>
@@ -23,6 +25,64 @@ T one_of(const std::string& option, const std::string& value, std::initializer_l
         names += names.empty() ? name : std::string("|") + name;
     }
     usage_error("--" + option + " must be " + names + ", not '" + value + "'");
+}
+
+// Two outputs at one path would leave one of them (the balances under the report, say) after a run that
+// says it succeeded, and an output at an input's path would replace the input: both are refused. One
+// exception: the balances may replace the accounts file they were computed from (a day rolled forward in
+// place), since they are renamed into place only after a run that succeeded.
+// Compared after resolving the directories and symbolic links that exist.
+void check_distinct_files(const Options& o) {
+    std::vector<std::pair<std::string, const std::string*>> files{{"--accounts", &o.accounts}};
+    for (const std::string& t : o.transactions) files.emplace_back("--transactions", &t);
+    const size_t inputs = files.size();
+    for (const auto& [name, value] : {std::pair{"--output", &o.output}, {"--rejected", &o.rejected},
+                                      {"--quarantine", &o.quarantine}, {"--report", &o.report},
+                                      {"--metrics-file", &o.metrics_file}})
+        if (!value->empty()) files.emplace_back(name, value);
+    // A device or FIFO is written directly, not replaced (atomic_output.hpp): several outputs may share
+    // /dev/null or /dev/stdout.
+    std::vector<std::optional<std::filesystem::path>> resolved;
+    for (const auto& file : files) {
+        std::error_code error;
+        const auto status = std::filesystem::status(*file.second, error);
+        if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+            resolved.emplace_back();
+            continue;
+        }
+        std::filesystem::path path = std::filesystem::absolute(*file.second, error);
+        if (error) path = *file.second;
+        const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, error);
+        resolved.push_back(error ? path.lexically_normal() : canonical);
+    }
+    for (size_t later = inputs; later < files.size(); ++later)
+        for (size_t earlier = 0; earlier < later; ++earlier)
+            if (resolved[earlier] && resolved[earlier] == resolved[later] && !(earlier == 0 && later == inputs))
+                usage_error(files[later].first + " '" + *files[later].second + "' is the same file as " +
+                            files[earlier].first + " '" + *files[earlier].second + "'");
+}
+
+// Every value on its own (the paths against each other are check_distinct_files').
+void check_values(Options& o, const po::variables_map& vm, const std::string& on_bad_row, const std::string& ingest,
+                  const std::string& progress) {
+    for (const char* required : {"accounts", "transactions", "output"})
+        if (!vm.count(required)) usage_error(std::string("missing required option --") + required);
+    o.on_bad_row = one_of<BadRowPolicy>("on-bad-row", on_bad_row, {{"fail", BadRowPolicy::fail}, {"skip", BadRowPolicy::skip}});
+    o.ingest = one_of<IngestMode>("ingest", ingest, {{"root", IngestMode::root}, {"parallel", IngestMode::parallel}});
+    o.progress = one_of<ProgressMode>("progress", progress,
+                                      {{"auto", ProgressMode::automatic}, {"on", ProgressMode::on}, {"off", ProgressMode::off}});
+    one_of<int>("log-level", o.log_level, {{"error", 0}, {"warn", 1}, {"info", 2}, {"debug", 3}});
+    if (!o.quarantine.empty() && o.on_bad_row != BadRowPolicy::skip)
+        usage_error("--quarantine needs --on-bad-row skip");
+    // Given but empty is a slip (an unset shell variable), not a wish to skip that output.
+    for (const auto& [name, value] :
+         {std::pair{"accounts", &o.accounts}, {"output", &o.output}, {"rejected", &o.rejected}, {"report", &o.report},
+          {"metrics-file", &o.metrics_file}, {"pushgateway", &o.pushgateway}, {"quarantine", &o.quarantine}})
+        if (vm.count(name) && value->empty()) usage_error(std::string("--") + name + " must not be empty");
+    for (const std::string& t : o.transactions)
+        if (t.empty()) usage_error("--transactions must not be empty");
+    if (o.transactions.size() > kMaxTransactionFiles)
+        usage_error("--transactions may be given at most " + std::to_string(kMaxTransactionFiles) + " times");
 }
 
 }  // namespace
@@ -55,12 +115,27 @@ Options parse_options(int argc, const char* const argv[]) {
         ("progress", po::value(&progress)->value_name("auto|on|off"),
          "progress on stderr; auto = only when stderr is a terminal (default auto)");
 
+    // No abbreviations (`--acc` for --accounts): a script that relied on one would break, or change
+    // meaning, when an option is added.
+    const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
     po::variables_map vm;
+    std::string stray;
     try {
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        const po::parsed_options parsed = po::command_line_parser(argc, argv).options(desc).style(style).run();
+        for (const po::option& option : parsed.options)
+            if (option.position_key >= 0 && stray.empty()) stray = option.value.front();
+        po::store(parsed, vm);
         po::notify(vm);
     } catch (const po::error& e) {
-        usage_error(e.what());
+        // Read the sinks past the unknown option, if the rest allows it, so that the failure is reported.
+        try {
+            po::variables_map lenient;
+            po::store(po::command_line_parser(argc, argv).options(desc).style(style).allow_unregistered().run(), lenient);
+            po::notify(lenient);
+        } catch (const po::error&) {
+            o.report.clear(), o.metrics_file.clear(), o.pushgateway.clear();
+        }
+        throw UsageError(std::string(e.what()) + " (see ledger --help)", ReportSinks{o.report, o.metrics_file, o.pushgateway});
     }
     std::ostringstream help;
     help << desc;
@@ -69,21 +144,16 @@ Options parse_options(int argc, const char* const argv[]) {
     o.show_version = vm.count("version") > 0;
     if (o.show_help || o.show_version) return o;
 
-    for (const char* required : {"accounts", "transactions", "output"})
-        if (!vm.count(required)) usage_error(std::string("missing required option --") + required);
-    o.on_bad_row = one_of<BadRowPolicy>("on-bad-row", on_bad_row, {{"fail", BadRowPolicy::fail}, {"skip", BadRowPolicy::skip}});
-    o.ingest = one_of<IngestMode>("ingest", ingest, {{"root", IngestMode::root}, {"parallel", IngestMode::parallel}});
-    o.progress = one_of<ProgressMode>("progress", progress,
-                                      {{"auto", ProgressMode::automatic}, {"on", ProgressMode::on}, {"off", ProgressMode::off}});
-    one_of<int>("log-level", o.log_level, {{"error", 0}, {"warn", 1}, {"info", 2}, {"debug", 3}});
-    if (!o.quarantine.empty() && o.on_bad_row != BadRowPolicy::skip)
-        usage_error("--quarantine needs --on-bad-row skip");
-    for (const auto& [name, value] : {std::pair{"accounts", &o.accounts}, {"output", &o.output}})
-        if (value->empty()) usage_error(std::string("--") + name + " must not be empty");
-    for (const std::string& t : o.transactions)
-        if (t.empty()) usage_error("--transactions must not be empty");
-    if (o.transactions.size() > kMaxTransactionFiles)
-        usage_error("--transactions may be given at most " + std::to_string(kMaxTransactionFiles) + " times");
+    try {
+        // A second file after --transactions would otherwise be dropped without a word.
+        if (!stray.empty()) usage_error("unexpected argument '" + stray + "' (each transactions file needs its own --transactions)");
+        check_values(o, vm, on_bad_row, ingest, progress);
+    } catch (const UsageError& e) {
+        // The sinks are read by now; an empty one is not asked for (and is itself the error).
+        throw UsageError(e.what(), ReportSinks{o.report, o.metrics_file, o.pushgateway});
+    }
+    // Not for a clash of paths: the report's own path may be the one in question.
+    check_distinct_files(o);
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ledger/bad_rows.hpp"
+#include "ledger/errors.hpp"
 #include "ops/progress.hpp"
 
 namespace ledger {
@@ -30,7 +31,22 @@ struct Options {
     std::string help_text;
 };
 
-// Throws LedgerError(usage) with a one-line reason.
+// Where a run's report and metrics go. A bad command line that named them readably still gets them, so
+// that a nightly job's monitoring sees the failure (spec: written for a failed run too).
+struct ReportSinks {
+    std::string report, metrics_file, pushgateway;
+    bool any() const { return !report.empty() || !metrics_file.empty() || !pushgateway.empty(); }
+};
+
+// A bad command line (exit 2): the one-line reason, and the sinks it named, if they could be read.
+class UsageError : public LedgerError {
+public:
+    UsageError(const std::string& message, ReportSinks named)
+        : LedgerError(ExitCode::usage, message), sinks(std::move(named)) {}
+    ReportSinks sinks;
+};
+
+// Throws UsageError with a one-line reason.
 Options parse_options(int argc, const char* const argv[]);
 
 std::string_view ingest_name(IngestMode mode);

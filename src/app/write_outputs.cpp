@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "ledger/atomic_output.hpp"
 #include "ledger/order.hpp"
 #include "ledger/output.hpp"
@@ -57,6 +59,8 @@ JobOutcome write_outputs(const Options& options, const RootState& root, int scal
     if (!options.rejected.empty()) outputs.stage(options.rejected, format_rejected(root, rejections));
     if (!options.quarantine.empty()) outputs.stage(options.quarantine, format_quarantine(root.bad.rows()));
     outputs.commit_all();
+    if (options.quarantine.empty() && !root.bad.rows().empty())
+        spdlog::warn("{} bad rows skipped and not saved: give --quarantine PATH to keep them", root.bad.rows().size());
     return outcome;
 }
 

@@ -1,3 +1,4 @@
+#include "ledger/bad_rows.hpp"
 #include "ledger/csv.hpp"
 #include "ledger/errors.hpp"
 
@@ -6,21 +7,21 @@ namespace ledger {
 HeaderMap resolve_header(const CsvRow& header, std::span<const std::string_view> required,
                          std::string_view file_name) {
     const std::string file(file_name);
-    if (!header.error.empty())
-        fail(ExitCode::bad_input, file + ":" + std::to_string(header.line) + ": bad header: " + header.error);
+    // Like a bad row's message: the file, the line, what is wrong and the header as read.
+    const auto header_error = [&](const std::string& what) {
+        fail(ExitCode::bad_input, bad_row_message(file, header.line, what, header.raw));
+    };
+    if (!header.error.empty()) header_error("bad header: " + header.error);
     HeaderMap map;
     map.field_count = header.fields.size();
     for (std::string_view name : required) {
         int found = -1;
         for (size_t i = 0; i < header.fields.size(); ++i) {
             if (header.fields[i] != name) continue;
-            if (found >= 0)
-                fail(ExitCode::bad_input, file + ":" + std::to_string(header.line) + ": column '" +
-                                              std::string(name) + "' appears twice in the header");
+            if (found >= 0) header_error("column '" + std::string(name) + "' appears twice in the header");
             found = int(i);
         }
-        if (found < 0)
-            fail(ExitCode::bad_input, file + ": missing required column '" + std::string(name) + "' in the header");
+        if (found < 0) header_error("missing required column '" + std::string(name) + "' in the header");
         map.column.push_back(found);
     }
     return map;

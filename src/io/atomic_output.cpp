@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "ledger/deferred_termination.hpp"
 #include "ledger/errors.hpp"
 
 namespace ledger {
@@ -87,6 +88,7 @@ void AtomicOutputs::stage(const std::string& path, std::string_view content) {
 }
 
 void AtomicOutputs::commit_all() {
+    const DeferredTermination renames_together;  // a signal to end waits until the last rename
     for (Staged& s : staged_) {
         if (s.temp_path.empty()) continue;
         if (::rename(s.temp_path.c_str(), s.final_path.c_str()) != 0) fail_write(s.final_path, std::strerror(errno));
