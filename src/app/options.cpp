@@ -55,11 +55,23 @@ void check_distinct_files(const Options& o) {
         const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, error);
         resolved.push_back(error ? path.lexically_normal() : canonical);
     }
+    // files[0] is --accounts and files[inputs] is --output (always given).
     for (size_t later = inputs; later < files.size(); ++later)
         for (size_t earlier = 0; earlier < later; ++earlier)
             if (resolved[earlier] && resolved[earlier] == resolved[later] && !(earlier == 0 && later == inputs))
                 usage_error(files[later].first + " '" + *files[later].second + "' is the same file as " +
                             files[earlier].first + " '" + *files[earlier].second + "'");
+}
+
+// The report and metrics a bad command line still gets: none if a path clashes, since the report's own
+// path may be the one in question (a report written over yesterday's balances).
+ReportSinks sinks_unless_clashing(const Options& o) {
+    try {
+        check_distinct_files(o);
+    } catch (const UsageError&) {
+        return {};
+    }
+    return {o.report, o.metrics_file, o.pushgateway};
 }
 
 // Every value on its own (the paths against each other are check_distinct_files').
@@ -128,14 +140,16 @@ Options parse_options(int argc, const char* const argv[]) {
         po::notify(vm);
     } catch (const po::error& e) {
         // Read the sinks past the unknown option, if the rest allows it, so that the failure is reported.
+        ReportSinks sinks;
         try {
             po::variables_map lenient;
             po::store(po::command_line_parser(argc, argv).options(desc).style(style).allow_unregistered().run(), lenient);
             po::notify(lenient);
+            sinks = sinks_unless_clashing(o);
         } catch (const po::error&) {
-            o.report.clear(), o.metrics_file.clear(), o.pushgateway.clear();
+            // nothing more can be read: no report
         }
-        throw UsageError(std::string(e.what()) + " (see ledger --help)", ReportSinks{o.report, o.metrics_file, o.pushgateway});
+        throw UsageError(std::string(e.what()) + " (see ledger --help)", sinks);
     }
     std::ostringstream help;
     help << desc;
@@ -150,9 +164,8 @@ Options parse_options(int argc, const char* const argv[]) {
         check_values(o, vm, on_bad_row, ingest, progress);
     } catch (const UsageError& e) {
         // The sinks are read by now; an empty one is not asked for (and is itself the error).
-        throw UsageError(e.what(), ReportSinks{o.report, o.metrics_file, o.pushgateway});
+        throw UsageError(e.what(), sinks_unless_clashing(o));
     }
-    // Not for a clash of paths: the report's own path may be the one in question.
     check_distinct_files(o);
     return o;
 }

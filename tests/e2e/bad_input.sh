@@ -93,6 +93,9 @@ sys.exit(0 if r['status'] == 'failed' and r['exit_code'] == 2 and 'on-bad-row mu
 echo yesterday >clash.json
 ledger_np 1 "${A[@]}" --transactions good.csv --output clash.json --report clash.json 2>/dev/null && fail "a clash accepted" || pass
 [ "$(cat clash.json)" = yesterday ] && pass || fail "a report was written over the output it clashed with"
+ledger_np 1 "${A[@]}" --transactions good.csv --output clash.json --report clash.json --ingest sideways 2>/dev/null &&
+  fail "a bad --ingest accepted" || pass
+[ "$(cat clash.json)" = yesterday ] && pass || fail "a bad command line's report was written over the output"
 
 # The balances may replace the accounts file they came from: a day rolled forward in place.
 cp accounts.csv rolled.csv
