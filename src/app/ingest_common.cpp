@@ -8,9 +8,7 @@
 namespace ledger {
 
 void check_output_paths(const Options& options) {
-    for (const std::string* path : {&options.output, &options.rejected, &options.quarantine, &options.report,
-                                    &options.metrics_file})
-        if (!path->empty()) check_output_path(*path);
+    for (const auto& output : output_files(options)) check_output_path(*output.second);
 }
 
 void check_transactions_file_size(uint64_t bytes, const std::string& path) {

@@ -136,7 +136,7 @@ int main(int argc, char* argv[]) {
     if (speaks) {
         summary.finished_unix_seconds = unix_now();
         if (exit_code != 0) std::fprintf(stderr, "ledger: error: %s\n", summary.error.value_or("failed").c_str());
-        publish_run({options.report, options.metrics_file, options.pushgateway}, summary);
+        publish_run(ledger::report_sinks(options), summary);
     }
     return exit_code;
 }

@@ -36,10 +36,7 @@ void check_distinct_files(const Options& o) {
     std::vector<std::pair<std::string, const std::string*>> files{{"--accounts", &o.accounts}};
     for (const std::string& t : o.transactions) files.emplace_back("--transactions", &t);
     const size_t inputs = files.size();
-    for (const auto& [name, value] : {std::pair{"--output", &o.output}, {"--rejected", &o.rejected},
-                                      {"--quarantine", &o.quarantine}, {"--report", &o.report},
-                                      {"--metrics-file", &o.metrics_file}})
-        if (!value->empty()) files.emplace_back(name, value);
+    for (const auto& output : output_files(o)) files.push_back(output);
     // A device or FIFO is written directly, not replaced (atomic_output.hpp): several outputs may share
     // /dev/null or /dev/stdout.
     std::vector<std::optional<std::filesystem::path>> resolved;
@@ -71,7 +68,7 @@ ReportSinks sinks_unless_clashing(const Options& o) {
     } catch (const UsageError&) {
         return {};
     }
-    return {o.report, o.metrics_file, o.pushgateway};
+    return report_sinks(o);
 }
 
 // Every value on its own (the paths against each other are check_distinct_files').
@@ -98,6 +95,15 @@ void check_values(Options& o, const po::variables_map& vm, const std::string& on
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, const std::string*>> output_files(const Options& o) {
+    std::vector<std::pair<std::string, const std::string*>> files;
+    for (const auto& [name, value] : {std::pair{"--output", &o.output}, {"--rejected", &o.rejected},
+                                      {"--quarantine", &o.quarantine}, {"--report", &o.report},
+                                      {"--metrics-file", &o.metrics_file}})
+        if (!value->empty()) files.emplace_back(name, value);
+    return files;
+}
 
 std::string_view ingest_name(IngestMode mode) { return mode == IngestMode::root ? "root" : "parallel"; }
 

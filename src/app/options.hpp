@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ledger/bad_rows.hpp"
@@ -48,6 +49,11 @@ public:
 
 // Throws UsageError with a one-line reason.
 Options parse_options(int argc, const char* const argv[]);
+
+inline ReportSinks report_sinks(const Options& o) { return {o.report, o.metrics_file, o.pushgateway}; }
+
+// Every file a run writes, by option name: --output first, then those given (none empty).
+std::vector<std::pair<std::string, const std::string*>> output_files(const Options& o);
 
 std::string_view ingest_name(IngestMode mode);
 
