@@ -77,4 +77,8 @@ uint64_t count_line_feeds(std::string_view text);
 // Shortens text for an error message so that a 10 MB garbage line gives a readable one-line error.
 std::string excerpt(std::string_view text, size_t max_bytes = 120);
 
+// The text with control bytes shown as \xNN, whole: an error is one line on stderr even when a file name
+// or a quoted field holds a line feed.
+std::string one_line(std::string_view text);
+
 }  // namespace ledger

@@ -15,6 +15,7 @@
 
 #include "job.hpp"
 #include "ledger/atomic_output.hpp"
+#include "ledger/csv.hpp"
 #include "ledger/errors.hpp"
 #include "ledger/input_file.hpp"
 #include "ledger/metrics.hpp"
@@ -108,7 +109,7 @@ int main(int argc, char* argv[]) {
     } catch (const ledger::UsageError& e) {
         // Every rank parses the same command line, so every rank fails the same way; one speaks.
         if (speaks) {
-            std::fprintf(stderr, "ledger: error: %s\n", e.what());
+            std::fprintf(stderr, "ledger: error: %s\n", ledger::one_line(e.what()).c_str());
             if (e.sinks.any()) {
                 ledger::RunSummary summary = started_summary(argc, argv);
                 summary.finished_unix_seconds = unix_now();
@@ -135,7 +136,8 @@ int main(int argc, char* argv[]) {
 
     if (speaks) {
         summary.finished_unix_seconds = unix_now();
-        if (exit_code != 0) std::fprintf(stderr, "ledger: error: %s\n", summary.error.value_or("failed").c_str());
+        if (exit_code != 0)
+            std::fprintf(stderr, "ledger: error: %s\n", ledger::one_line(summary.error.value_or("failed")).c_str());
         publish_run(ledger::report_sinks(options), summary);
     }
     return exit_code;

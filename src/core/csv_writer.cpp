@@ -23,21 +23,26 @@ void append_csv_field(std::string& out, std::string_view value) {
     out.push_back('"');
 }
 
-std::string excerpt(std::string_view text, size_t max_bytes) {
+std::string one_line(std::string_view text) {
     std::string out;
-    const size_t n = std::min(text.size(), max_bytes);
-    for (size_t i = 0; i < n; ++i) {
-        const unsigned char c = static_cast<unsigned char>(text[i]);
+    out.reserve(text.size());
+    for (const char c : text) {
+        const unsigned char byte = static_cast<unsigned char>(c);
         // Control bytes would break the one-line message (or the terminal): show them escaped.
-        if (c < 0x20 || c == 0x7F) {
+        if (byte < 0x20 || byte == 0x7F) {
             static constexpr char kHex[] = "0123456789abcdef";
             out += "\\x";
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 15]);
         } else {
-            out.push_back(char(c));
+            out.push_back(c);
         }
     }
+    return out;
+}
+
+std::string excerpt(std::string_view text, size_t max_bytes) {
+    std::string out = one_line(text.substr(0, max_bytes));
     if (text.size() > max_bytes) out += "... (" + std::to_string(text.size()) + " bytes)";
     return out;
 }

@@ -20,8 +20,12 @@ namespace {
     fail(ExitCode::io, "cannot read input '" + path + "': " + why);
 }
 
+// Inputs are mapped, and under the parallel ingest every rank opens each file and reads its own byte
+// range, so only a regular file will do: a pipe (`<(zcat ...)`, a FIFO) has no size to split and can be
+// read once, by one process. O_NONBLOCK lets a FIFO with no writer be opened, and refused, at once
+// instead of hanging the run; it changes nothing for a regular file.
 int open_regular_file(const std::string& path, struct stat* st) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) fail_io(path, std::strerror(errno));
     if (::fstat(fd, st) != 0) {
         const int err = errno;
@@ -31,6 +35,10 @@ int open_regular_file(const std::string& path, struct stat* st) {
     if (S_ISDIR(st->st_mode)) {
         ::close(fd);
         fail_io(path, "it is a directory");
+    }
+    if (!S_ISREG(st->st_mode)) {
+        ::close(fd);
+        fail_io(path, "not a regular file (a pipe or a device); write its contents to a file first");
     }
     return fd;
 }

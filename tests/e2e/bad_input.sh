@@ -15,6 +15,7 @@ printf 'accountNumber,country,balance\n1,NL,170141183460469231731687303715884105
 printf 'date,fromAccountNumber,transferAmount,toAccountNumber\n2024-01-01,2,1,1\n' >overflow.csv
 : >empty.csv
 mkdir -p a-directory
+mkfifo a-fifo.csv  # never written: a run that tried to read it would hang, not fail
 # Record positions keep a file's byte offsets in 40 bits (include/ledger/records.hpp): one byte too many.
 # Sparse, so it takes no disk space.
 cp good.csv one-tib.csv && truncate -s 1T one-tib.csv
@@ -49,6 +50,12 @@ case_ "first bad row stops the run" 3 "bad-date.csv:3: date: day out of range \(
   "${A[@]}" --transactions bad-date.csv --output out.csv
 case_ "missing input" 4 "cannot read input 'nope.csv'" -- "${A[@]}" --transactions nope.csv --output out.csv
 case_ "input is a directory" 4 "a-directory.*directory" -- "${A[@]}" --transactions a-directory --output out.csv
+case_ "input is a named pipe" 4 "cannot read input 'a-fifo.csv': not a regular file" -- \
+  "${A[@]}" --transactions a-fifo.csv --output out.csv
+case_ "accounts from a named pipe" 4 "cannot read input 'a-fifo.csv': not a regular file" -- \
+  --accounts a-fifo.csv --transactions good.csv --output out.csv
+case_ "a file name with a line feed, shown escaped" 4 "cannot read input 'no\\\\x0afile.csv': No such file" -- \
+  "${A[@]}" --transactions $'no\nfile.csv' --output out.csv
 case_ "missing column" 3 "missing-column.csv:1: missing required column 'transferAmount' in the header \(date,fromAccountNumber,amount,toAccountNumber\)$" -- \
   "${A[@]}" --transactions missing-column.csv --output out.csv
 case_ "a malformed header" 3 "bad-header.csv:1: bad header: .* \(date,from\"AccountNumber,transferAmount,toAccountNumber\)$" -- \

@@ -347,4 +347,11 @@ TEST(CsvExcerpt, ShortTextUnchangedLongTextBounded) {
     EXPECT_LE(ledger::excerpt(big, 20).size(), 40u);
 }
 
+TEST(CsvOneLine, ControlBytesEscapedEverythingElseKept) {
+    EXPECT_EQ(ledger::one_line("cannot read input 'a\nb.csv'"), "cannot read input 'a\\x0ab.csv'");
+    EXPECT_EQ(ledger::one_line(std::string_view("\r\t\x7f\0", 4)), "\\x0d\\x09\\x7f\\x00");
+    EXPECT_EQ(ledger::one_line("caf\xc3\xa9 \\x0a"), "caf\xc3\xa9 \\x0a");  // UTF-8 and backslashes as they are
+    EXPECT_EQ(ledger::excerpt("1\n2", 2), "1\\x0a... (3 bytes)");
+}
+
 }  // namespace
