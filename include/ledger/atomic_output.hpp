@@ -28,7 +28,7 @@ public:
     // Renames every staged file into place. Throws LedgerError(io).
     void commit_all();
 
-    // Removes every temporary; safe to call from a signal handler path (uses only unlink).
+    // Removes every temporary that was not committed.
     void discard_all() noexcept;
 
 private:
@@ -38,6 +38,11 @@ private:
     };
     std::vector<Staged> staged_;
 };
+
+// For a thread about to end the process by a signal: removes the temporaries of every AtomicOutputs,
+// waiting for a commit under way to finish first, and from then on blocks any thread that would create or
+// rename one. So a run ended this way leaves its outputs all old or all new, and no temporary behind.
+void abandon_all_outputs() noexcept;
 
 // Writes `content` to `path` through a temporary and a rename, at once (report, metrics file).
 void write_file_atomically(const std::string& path, std::string_view content);

@@ -2,43 +2,24 @@
 // turning a failure into one message and one exit code, and writing the report and metrics of the run
 // (which are written for failed runs too).
 #include <malloc.h>
-#include <unistd.h>
 
 #include <climits>
 
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <spdlog/spdlog.h>
+#include <optional>
 
 #include "job.hpp"
-#include "ledger/atomic_output.hpp"
 #include "ledger/csv.hpp"
 #include "ledger/errors.hpp"
 #include "ledger/input_file.hpp"
-#include "ledger/metrics.hpp"
-#include "ledger/report.hpp"
 #include "ops/logging.hpp"
 #include "options.hpp"
+#include "publish_run.hpp"
+#include "termination_report.hpp"
 
 namespace {
-
-double unix_now() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// The Pushgateway keeps one group per instance forever, so the instance must not change from run to run:
-// under Slurm rank 0 lands on a different node each night. LEDGER_INSTANCE names it; else the Slurm
-// cluster; else this host.
-std::string metrics_instance() {
-    for (const char* variable : {"LEDGER_INSTANCE", "SLURM_CLUSTER_NAME"})
-        if (const char* value = std::getenv(variable); value && *value) return value;
-    char name[256] = {};
-    if (gethostname(name, sizeof name - 1) != 0) return "unknown";
-    return name;
-}
 
 void describe_inputs(const ledger::Options& options, ledger::RunSummary& summary) {
     std::vector<std::string> paths{options.accounts};
@@ -54,34 +35,10 @@ void describe_inputs(const ledger::Options& options, ledger::RunSummary& summary
     }
 }
 
-// The report and the metrics are how operators learn that a run failed, so trouble writing them is
-// logged but never turns a good run into a failed one, nor hides the run's own error.
-void publish_run(const ledger::ReportSinks& sinks, const ledger::RunSummary& summary) {
-    if (!sinks.report.empty()) {
-        try {
-            ledger::write_file_atomically(sinks.report, ledger::format_report_json(summary));
-        } catch (const ledger::LedgerError& e) {
-            spdlog::warn("run report not written: {}", e.what());
-        }
-    }
-    if (sinks.metrics_file.empty() && sinks.pushgateway.empty()) return;
-    const std::string metrics = ledger::format_metrics(summary);
-    if (!sinks.metrics_file.empty()) {
-        try {
-            ledger::write_file_atomically(sinks.metrics_file, metrics);
-        } catch (const ledger::LedgerError& e) {
-            spdlog::warn("metrics file not written: {}", e.what());
-        }
-    }
-    std::string error;
-    if (!sinks.pushgateway.empty() && !ledger::push_metrics(sinks.pushgateway, metrics_instance(), metrics, &error))
-        spdlog::warn("metrics not pushed to {}: {}", sinks.pushgateway, error);
-}
-
 ledger::RunSummary started_summary(int argc, char* argv[]) {
     ledger::RunSummary summary;
     summary.version = LEDGER_VERSION;
-    summary.started_unix_seconds = unix_now();
+    summary.started_unix_seconds = ledger::unix_now();
     summary.command_line.assign(argv, argv + argc);
     return summary;
 }
@@ -112,10 +69,10 @@ int main(int argc, char* argv[]) {
             std::fprintf(stderr, "ledger: error: %s\n", ledger::one_line(e.what()).c_str());
             if (e.sinks.any()) {
                 ledger::RunSummary summary = started_summary(argc, argv);
-                summary.finished_unix_seconds = unix_now();
+                summary.finished_unix_seconds = ledger::unix_now();
                 summary.exit_code = int(e.code());
                 summary.error = e.what();
-                publish_run(e.sinks, summary);
+                ledger::publish_run(e.sinks, summary);
             }
         }
         return int(e.code());
@@ -130,15 +87,18 @@ int main(int argc, char* argv[]) {
     ledger::RunSummary summary = started_summary(argc, argv);
     summary.ingest = std::string(ledger::ingest_name(options.ingest));
     if (speaks) describe_inputs(options, summary);
+    std::optional<ledger::TerminationReport> termination_report;
+    termination_report.emplace(speaks, ledger::report_sinks(options), summary);
 
     ledger::mpi::Exchange exchange(world);
     const int exit_code = ledger::run_job(options, exchange, summary);
 
+    termination_report.reset();
     if (speaks) {
-        summary.finished_unix_seconds = unix_now();
+        summary.finished_unix_seconds = ledger::unix_now();
         if (exit_code != 0)
             std::fprintf(stderr, "ledger: error: %s\n", ledger::one_line(summary.error.value_or("failed")).c_str());
-        publish_run(ledger::report_sinks(options), summary);
+        ledger::publish_run(ledger::report_sinks(options), summary);
     }
     return exit_code;
 }

@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <optional>
 
 #include "ledger/deferred_termination.hpp"
 #include "ledger/errors.hpp"
@@ -52,7 +55,24 @@ void write_all(int fd, const std::string& path, std::string_view content) {
     }
 }
 
+// Every temporary of the process that is not yet renamed or removed, whichever AtomicOutputs made it, so
+// that a thread ending the process (abandon_all_outputs) can remove them. The mutex is held while one is
+// created and for the whole of a commit, so that none appears, and no rename happens, once it is taken.
+std::mutex temporaries_mutex;
+std::vector<std::string> live_temporaries;
+
+void forget_temporary(const std::string& temp_path) {
+    const auto found = std::find(live_temporaries.begin(), live_temporaries.end(), temp_path);
+    if (found != live_temporaries.end()) live_temporaries.erase(found);
+}
+
 }  // namespace
+
+void abandon_all_outputs() noexcept {
+    temporaries_mutex.lock();  // never released: the caller is about to end the process
+    for (const std::string& temp_path : live_temporaries) ::unlink(temp_path.c_str());
+    live_temporaries.clear();
+}
 
 void check_output_path(const std::string& path) {
     if (path.empty()) fail_write(path, "empty path");
@@ -73,7 +93,12 @@ void AtomicOutputs::stage(const std::string& path, std::string_view content) {
     const std::string& target = staged.temp_path.empty() ? path : staged.temp_path;
     const int flags = staged.temp_path.empty() ? O_WRONLY | O_CLOEXEC | O_TRUNC
                                                : O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC;
-    const int fd = ::open(target.c_str(), flags, 0644);
+    int fd = -1;
+    {
+        const std::lock_guard<std::mutex> lock(temporaries_mutex);
+        fd = ::open(target.c_str(), flags, 0644);
+        if (fd >= 0 && !staged.temp_path.empty()) live_temporaries.push_back(staged.temp_path);
+    }
     if (fd < 0) fail_write(path, std::strerror(errno));
     // Registered before writing, so that a failed write still removes the temporary.
     staged_.push_back(staged);
@@ -88,18 +113,32 @@ void AtomicOutputs::stage(const std::string& path, std::string_view content) {
 }
 
 void AtomicOutputs::commit_all() {
-    const DeferredTermination renames_together;  // a signal to end waits until the last rename
+    // A signal to end waits until the last rename, so that outputs are never half new and half old. One
+    // rename is atomic by itself, and leaving signals alone then keeps a lone file (the report) writable
+    // from a thread other than the one that may be renaming outputs (TerminationReport's).
+    // The lock is taken before signals are held off: a thread that took it to end the process (and
+    // will never release it) must find them still able to do so.
+    const size_t renames = size_t(std::count_if(staged_.begin(), staged_.end(),
+                                                [](const Staged& s) { return !s.temp_path.empty(); }));
+    const std::lock_guard<std::mutex> lock(temporaries_mutex);
+    std::optional<DeferredTermination> renames_together;
+    if (renames > 1) renames_together.emplace();
     for (Staged& s : staged_) {
         if (s.temp_path.empty()) continue;
         if (::rename(s.temp_path.c_str(), s.final_path.c_str()) != 0) fail_write(s.final_path, std::strerror(errno));
+        forget_temporary(s.temp_path);
         s.temp_path.clear();
     }
     staged_.clear();
 }
 
 void AtomicOutputs::discard_all() noexcept {
-    for (const Staged& s : staged_)
-        if (!s.temp_path.empty()) ::unlink(s.temp_path.c_str());
+    const std::lock_guard<std::mutex> lock(temporaries_mutex);
+    for (const Staged& s : staged_) {
+        if (s.temp_path.empty()) continue;
+        ::unlink(s.temp_path.c_str());
+        forget_temporary(s.temp_path);
+    }
     staged_.clear();
 }
 

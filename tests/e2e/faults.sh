@@ -4,9 +4,11 @@
 #     workload) makes the whole job stop with a non-zero exit within 60 s, and leaves neither the output
 #     nor a temporary file: a job that hung in a collective, or exited 0, or left half a balances file,
 #     would be believed by whatever runs after it;
-#  2. more ranks than countries (np 4, 2 countries): idle ranks take part in every collective and the
+#  2. SIGTERM mid-run, to mpirun and to every rank (Slurm's way at a time limit): the job stops, leaves no
+#     output, and the report and metrics it was asked for say that it failed and why;
+#  3. more ranks than countries (np 4, 2 countries): idle ranks take part in every collective and the
 #     result is byte-identical to np 1 with both ingests, and the report shows the idle ranks;
-#  3. one rank and a million countries (1,000,000 accounts in 1,000,000 countries, 1,000,000 transfers):
+#  4. one rank and a million countries (1,000,000 accounts in 1,000,000 countries, 1,000,000 transfers):
 #     per-country structures at that size work; with one account per country no transfer can be accepted,
 #     so the balances file must be the accounts file itself (zero written as 0.00, not -0.00) and every
 #     transfer must be in the rejected file, as the report counts them.
@@ -70,9 +72,60 @@ for victim_rank in 1 0; do
   if find . -maxdepth 1 -name '*ledger-tmp*' | grep -q .; then fail "$what: a temporary file was left"; else pass; fi
   echo "$what: exit $got after ${elapsed} s"
 done
+
+# --- 2. the job ended by SIGTERM mid-run: to mpirun (a Ctrl-C, or a batch script's mpirun cancelled),
+# which passes it on to the ranks, and to every rank at once (Slurm at a job's time limit). No output,
+# no temporary file, and the report and metrics asked for say the run failed and why.
+# mpirun passes the signal on about a second after it gets it (measured here), so that case runs the root
+# ingest, whose run is the longer by seconds, to be sure the signal comes while the ranks are at work.
+for target_ingest in "mpirun root" "ranks parallel"; do
+  target="${target_ingest% *}" ingest="${target_ingest#* }"
+  what="SIGTERM to $target ($ingest ingest)"
+  rm -f out.csv report.json metrics.prom
+  started=$SECONDS
+  timeout -k 10 60 "$MPIEXEC" -np 2 "$LEDGER_BIN" --accounts big/accounts.csv --transactions big/transactions.csv \
+    --output out.csv --report report.json --metrics-file metrics.prom --ingest "$ingest" --log-level error \
+    >stdout.txt 2>stderr.txt &
+  launcher=$!
+  rank0="" rank1=""
+  for _ in $(seq 1 100); do
+    rank0=$(rank_pid "$launcher" 0) && rank1=$(rank_pid "$launcher" 1) && break
+    sleep 0.1
+  done
+  if [ -z "$rank0" ] || [ -z "$rank1" ]; then
+    fail "$what: the ranks never appeared under mpirun"
+    wait "$launcher" || true
+    continue
+  fi
+  for _ in $(seq 1 1500); do  # mid-run, as above: rank 0 is parsing
+    rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$rank0/status" 2>/dev/null || true)
+    [ -z "$rss_kib" ] || [ "$rss_kib" -ge 102400 ] && break
+    sleep 0.02
+  done
+  if [ "$target" = mpirun ]; then victims=$(pgrep -P "$launcher"); else victims="$rank0 $rank1"; fi
+  # shellcheck disable=SC2086
+  kill -TERM $victims && pass || fail "$what: the job had already exited before the signal"
+  got=0
+  wait "$launcher" || got=$?
+  elapsed=$((SECONDS - started))
+  [ "$got" -ne 0 ] && [ "$got" -ne 124 ] && [ "$elapsed" -lt 60 ] && pass ||
+    fail "$what: exit $got after $elapsed s, expected a failure within 60 s"
+  [ ! -e out.csv ] && pass || fail "$what: out.csv was created"
+  left=$(find . -maxdepth 1 -name "*ledger-tmp*")
+  [ -z "$left" ] && pass || fail "$what: temporary files were left: $left"
+  grep -q "^ledger: error: terminated by SIGTERM before the run finished$" stderr.txt && pass ||
+    { fail "$what: stderr does not say the run was terminated"; head -5 stderr.txt >&2; }
+  python3 - report.json <<'PY' && pass || fail "$what: the report does not say the run failed by SIGTERM"
+import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(0 if r["status"] == "failed" and r["exit_code"] == 143 and "SIGTERM" in r["error"] else 1)
+PY
+  grep -qx "ledger_last_run_success 0" metrics.prom && pass || fail "$what: the metrics do not say the run failed"
+  echo "$what: exit $got after ${elapsed} s"
+done
 rm -rf big
 
-# --- 2. more ranks than countries.
+# --- 3. more ranks than countries.
 "$LEDGER_GEN" --out-dir two --accounts 300 --countries 2 --transactions 6000 --seed 21 --decimals 2 >/dev/null
 run_two() {  # NAME NP INGEST
   ledger_np "$2" --accounts two/accounts.csv --transactions two/transactions.csv --output "$1.csv" \
@@ -92,7 +145,7 @@ PY
 done
 [ "$(grep -c , np1-rejected.csv)" -gt 1 ] && [ "$(wc -l <np1.csv)" -eq 301 ] && pass || fail "np 1: unexpected output size"
 
-# --- 3. one rank, a million countries.
+# --- 4. one rank, a million countries.
 "$LEDGER_GEN" --out-dir many --accounts 1000000 --countries 1000000 --transactions 1000000 --seed 3 >/dev/null
 if ledger_np 1 --accounts many/accounts.csv --transactions many/transactions.csv --output many.csv \
   --rejected many-rejected.csv --report many.json --log-level error 2>stderr.txt; then

@@ -1,0 +1,107 @@
+// Outputs appear whole or not at all: staged files stay hidden until the commit, an abandoned run's
+// temporaries go, and a process being ended (abandon_all_outputs) removes every temporary and lets no
+// output be renamed into place after it.
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "ledger/atomic_output.hpp"
+
+namespace {
+
+// A fresh directory, removed with whatever is left in it.
+class TempDir {
+public:
+    TempDir() {
+        char name[] = "/tmp/ledger-atomic-output.XXXXXX";
+        EXPECT_NE(::mkdtemp(name), nullptr);
+        path_ = name;
+    }
+    ~TempDir() {
+        for (const std::string& entry : entries()) std::remove((path_ + "/" + entry).c_str());
+        ::rmdir(path_.c_str());
+    }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+    std::set<std::string> entries() const {
+        std::set<std::string> names;
+        if (DIR* dir = ::opendir(path_.c_str())) {
+            while (const dirent* entry = ::readdir(dir))
+                if (std::string(entry->d_name) != "." && std::string(entry->d_name) != "..") names.insert(entry->d_name);
+            ::closedir(dir);
+        }
+        return names;
+    }
+
+private:
+    std::string path_;
+};
+
+std::string read_whole(const std::string& path) {
+    std::ostringstream text;
+    text << std::ifstream(path).rdbuf();
+    return text.str();
+}
+
+const std::string kPid = std::to_string(::getpid());
+
+}  // namespace
+
+TEST(AtomicOutputs, StagedFilesAreHiddenUntilTheCommitRenamesThemAll) {
+    const TempDir dir;
+    ledger::AtomicOutputs outputs;
+    outputs.stage(dir.file("out.csv"), "balances\n");
+    outputs.stage(dir.file("rejected.csv"), "rejected\n");
+    EXPECT_EQ(dir.entries(), (std::set<std::string>{".out.csv.ledger-tmp-" + kPid, ".rejected.csv.ledger-tmp-" + kPid}));
+    outputs.commit_all();
+    EXPECT_EQ(dir.entries(), (std::set<std::string>{"out.csv", "rejected.csv"}));
+    EXPECT_EQ(read_whole(dir.file("out.csv")), "balances\n");
+    EXPECT_EQ(read_whole(dir.file("rejected.csv")), "rejected\n");
+}
+
+TEST(AtomicOutputs, UncommittedFilesAreRemovedAndAnOlderOutputKept) {
+    const TempDir dir;
+    std::ofstream(dir.file("out.csv")) << "yesterday\n";
+    {
+        ledger::AtomicOutputs outputs;
+        outputs.stage(dir.file("out.csv"), "today\n");
+    }
+    EXPECT_EQ(dir.entries(), std::set<std::string>{"out.csv"});
+    EXPECT_EQ(read_whole(dir.file("out.csv")), "yesterday\n");
+}
+
+namespace {
+
+// Run in a child process: abandon_all_outputs keeps its lock for ever.
+void stage_two_abandon_and_commit_late(const TempDir& dir) {
+    ledger::AtomicOutputs balances;
+    ledger::AtomicOutputs rejected;
+    balances.stage(dir.file("out.csv"), "balances\n");
+    rejected.stage(dir.file("rejected.csv"), "rejected\n");
+    ledger::abandon_all_outputs();
+    if (dir.entries().empty()) std::fputs("no temporaries\n", stderr);
+    // A commit from another thread now waits for ever (the process is meant to end at once).
+    std::thread late_commit([&] { balances.commit_all(); });
+    late_commit.detach();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (dir.entries().empty()) std::fputs("nothing renamed\n", stderr);
+    std::_Exit(0);
+}
+
+}  // namespace
+
+TEST(AtomicOutputsDeathTest, AbandoningRemovesEveryTemporaryAndNothingIsRenamedAfter) {
+    const TempDir dir;
+    EXPECT_EXIT(stage_two_abandon_and_commit_late(dir), testing::ExitedWithCode(0),
+                "no temporaries\nnothing renamed\n$");
+    EXPECT_TRUE(dir.entries().empty());
+}
