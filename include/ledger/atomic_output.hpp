@@ -40,9 +40,11 @@ private:
 };
 
 // For a thread about to end the process by a signal: removes the temporaries of every AtomicOutputs,
-// waiting for a commit under way to finish first, and from then on blocks any thread that would create or
-// rename one. So a run ended this way leaves its outputs all old or all new, and no temporary behind.
-void abandon_all_outputs() noexcept;
+// waiting for a commit under way to finish first, and from then on blocks any other thread that would
+// create or rename one. So a run ended this way leaves its outputs all old or all new, and no temporary
+// behind. The calling thread may still write files of its own (the report). Returns whether any output
+// had been renamed into place before.
+bool abandon_all_outputs() noexcept;
 
 // Writes `content` to `path` through a temporary and a rename, at once (report, metrics file).
 void write_file_atomically(const std::string& path, std::string_view content);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ledger/atomic_output.hpp"
+#include "ledger/csv.hpp"
 #include "ledger/errors.hpp"
 #include "ledger/metrics.hpp"
 #include "ledger/report.hpp"
@@ -37,7 +38,7 @@ void publish_run(const ReportSinks& sinks, const RunSummary& summary) {
         try {
             write_file_atomically(sinks.report, format_report_json(summary));
         } catch (const LedgerError& e) {
-            spdlog::warn("run report not written: {}", e.what());
+            spdlog::warn("run report not written: {}", one_line(e.what()));
         }
     }
     if (sinks.metrics_file.empty() && sinks.pushgateway.empty()) return;
@@ -46,12 +47,12 @@ void publish_run(const ReportSinks& sinks, const RunSummary& summary) {
         try {
             write_file_atomically(sinks.metrics_file, metrics);
         } catch (const LedgerError& e) {
-            spdlog::warn("metrics file not written: {}", e.what());
+            spdlog::warn("metrics file not written: {}", one_line(e.what()));
         }
     }
     std::string error;
     if (!sinks.pushgateway.empty() && !push_metrics(sinks.pushgateway, metrics_instance(), metrics, &error))
-        spdlog::warn("metrics not pushed to {}: {}", sinks.pushgateway, error);
+        spdlog::warn("metrics not pushed to {}: {}", one_line(sinks.pushgateway), one_line(error));
 }
 
 }  // namespace ledger

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cerrno>
 #include <cstdio>
@@ -25,9 +26,12 @@ constexpr size_t kWaiterStackBytes = size_t{1} << 20;
 // How long the other ranks outlive the signal, so that rank 0 can write the report first. Well inside
 // mpirun's one second between SIGTERM and SIGKILL and Slurm's 30 s KillWait.
 constexpr std::chrono::milliseconds kGraceForRankZero{500};
+// The longest rank 0 may take to write the report of an ended run before SIGALRM ends it anyway.
+constexpr unsigned kPublishDeadlineSeconds = 20;
 
 int signal_pipe[2] = {-1, -1};
-volatile sig_atomic_t report_written = 0;
+std::atomic<bool> report_written{false};  // set by the waiter, read by the handler on any thread
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler reads report_written");
 std::array<struct sigaction, kEndingSignals.size()> previous_actions{};
 
 extern "C" void on_ending_signal(int signal) {
@@ -72,7 +76,9 @@ TerminationReport::TerminationReport(bool speaks, ReportSinks sinks, RunSummary 
         spdlog::debug("no report if a signal ends the run: cannot create a pipe: {}", std::strerror(errno));
         return;
     }
-    report_written = 0;
+    report_written = false;
+    // A handler must never block: with the pipe full (thousands of signals unread) the rest are dropped.
+    ::fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
     // A small stack: the default 8 MiB of address space would count against a tight ulimit -v, which the
     // memory check has budgeted for the run's data. Formatting the report and a curl push need far less.
     pthread_attr_t attributes;
@@ -123,12 +129,19 @@ void TerminationReport::wait_for_signal() {
         break;
     }
     const int signal = number;
-    RunSummary summary = started_;
-    summary.finished_unix_seconds = unix_now();
-    summary.ok = false;
-    summary.exit_code = 128 + signal;
-    summary.error = std::string("terminated by ") + signal_name(signal) + " before the run finished";
     if (speaks_) {
+        // Whatever happens below (a report path that is a FIFO nobody reads, a file system that hangs),
+        // the process ends: SIGALRM's default action ends it too.
+        ::alarm(kPublishDeadlineSeconds);
+        // First, so that no output is renamed into place while the report is being written.
+        const bool outputs_in_place = abandon_all_outputs();
+        RunSummary summary = started_;
+        summary.finished_unix_seconds = unix_now();
+        summary.ok = false;
+        summary.exit_code = 128 + signal;
+        summary.error = std::string("terminated by ") + signal_name(signal) +
+                        (outputs_in_place ? " after its outputs were written, before its report"
+                                          : " before the run finished");
         std::fprintf(stderr, "ledger: error: %s\n", summary.error->c_str());
         publish_run(sinks_, summary);
     } else {
@@ -136,9 +149,9 @@ void TerminationReport::wait_for_signal() {
         // that died at once would leave rank 0 a few milliseconds for its report (measured here under
         // load: often too few). Slurm signals every rank at once, the same race.
         std::this_thread::sleep_for(kGraceForRankZero);
+        abandon_all_outputs();  // rank 0 writes the outputs; this is for form's sake
     }
-    abandon_all_outputs();  // no temporary left behind, no output renamed from here on
-    report_written = 1;
+    report_written = true;
     ::kill(::getpid(), signal);
     pause();  // the signal ends the process; this thread never goes back to the run
 }

@@ -4,9 +4,9 @@
 // a SIGTERM on to the ranks as SIGTERM; without this the nightly run's monitoring would see no run at all.
 //
 // The handler only writes the signal's number to a pipe. A thread waiting on the pipe does the work a
-// handler may not (formatting, allocating, curl), removes the temporaries of outputs not yet in place
-// (waiting for renames under way to finish: abandon_all_outputs), then sends the signal again, which the
-// handler now lets through with the default action.
+// handler may not: it removes the temporaries of outputs not yet in place and stops any more renames
+// (after one under way has finished: abandon_all_outputs), writes the report (formatting, allocating,
+// curl), then sends the signal again, which the handler now lets through with the default action.
 #pragma once
 
 #include <pthread.h>

@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
-#include <optional>
 
 #include "ledger/deferred_termination.hpp"
 #include "ledger/errors.hpp"
@@ -60,6 +59,14 @@ void write_all(int fd, const std::string& path, std::string_view content) {
 // created and for the whole of a commit, so that none appears, and no rename happens, once it is taken.
 std::mutex temporaries_mutex;
 std::vector<std::string> live_temporaries;
+uint64_t outputs_renamed = 0;
+// The thread that abandoned the outputs holds the mutex for good, and may still write files of its own
+// (the report of the ended run): those go without the lock and without the list.
+thread_local bool abandoned_by_this_thread = false;
+
+std::unique_lock<std::mutex> lock_temporaries() {
+    return abandoned_by_this_thread ? std::unique_lock<std::mutex>() : std::unique_lock<std::mutex>(temporaries_mutex);
+}
 
 void forget_temporary(const std::string& temp_path) {
     const auto found = std::find(live_temporaries.begin(), live_temporaries.end(), temp_path);
@@ -68,10 +75,12 @@ void forget_temporary(const std::string& temp_path) {
 
 }  // namespace
 
-void abandon_all_outputs() noexcept {
+bool abandon_all_outputs() noexcept {
     temporaries_mutex.lock();  // never released: the caller is about to end the process
+    abandoned_by_this_thread = true;
     for (const std::string& temp_path : live_temporaries) ::unlink(temp_path.c_str());
     live_temporaries.clear();
+    return outputs_renamed > 0;
 }
 
 void check_output_path(const std::string& path) {
@@ -93,11 +102,17 @@ void AtomicOutputs::stage(const std::string& path, std::string_view content) {
     const std::string& target = staged.temp_path.empty() ? path : staged.temp_path;
     const int flags = staged.temp_path.empty() ? O_WRONLY | O_CLOEXEC | O_TRUNC
                                                : O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC;
+    // Room first, so that nothing after the open can throw before the temporary is on both lists.
+    staged_.reserve(staged_.size() + 1);
     int fd = -1;
-    {
-        const std::lock_guard<std::mutex> lock(temporaries_mutex);
+    if (staged.temp_path.empty()) {
+        // Not under the lock: opening a FIFO for writing waits for a reader, for as long as it takes.
         fd = ::open(target.c_str(), flags, 0644);
-        if (fd >= 0 && !staged.temp_path.empty()) live_temporaries.push_back(staged.temp_path);
+    } else {
+        const std::unique_lock<std::mutex> lock = lock_temporaries();
+        if (lock.owns_lock()) live_temporaries.reserve(live_temporaries.size() + 1);
+        fd = ::open(target.c_str(), flags, 0644);
+        if (fd >= 0 && lock.owns_lock()) live_temporaries.push_back(staged.temp_path);
     }
     if (fd < 0) fail_write(path, std::strerror(errno));
     // Registered before writing, so that a failed write still removes the temporary.
@@ -113,31 +128,28 @@ void AtomicOutputs::stage(const std::string& path, std::string_view content) {
 }
 
 void AtomicOutputs::commit_all() {
-    // A signal to end waits until the last rename, so that outputs are never half new and half old. One
-    // rename is atomic by itself, and leaving signals alone then keeps a lone file (the report) writable
-    // from a thread other than the one that may be renaming outputs (TerminationReport's).
-    // The lock is taken before signals are held off: a thread that took it to end the process (and
-    // will never release it) must find them still able to do so.
-    const size_t renames = size_t(std::count_if(staged_.begin(), staged_.end(),
-                                                [](const Staged& s) { return !s.temp_path.empty(); }));
-    const std::lock_guard<std::mutex> lock(temporaries_mutex);
-    std::optional<DeferredTermination> renames_together;
-    if (renames > 1) renames_together.emplace();
+    // The lock is taken before signals are held off: a thread that took it to end the process (and will
+    // never release it) must find them still able to do so.
+    const std::unique_lock<std::mutex> lock = lock_temporaries();
+    const DeferredTermination renames_together;  // a signal to end waits until the last rename
     for (Staged& s : staged_) {
         if (s.temp_path.empty()) continue;
         if (::rename(s.temp_path.c_str(), s.final_path.c_str()) != 0) fail_write(s.final_path, std::strerror(errno));
-        forget_temporary(s.temp_path);
+        if (lock.owns_lock()) {
+            forget_temporary(s.temp_path);
+            ++outputs_renamed;
+        }
         s.temp_path.clear();
     }
     staged_.clear();
 }
 
 void AtomicOutputs::discard_all() noexcept {
-    const std::lock_guard<std::mutex> lock(temporaries_mutex);
+    const std::unique_lock<std::mutex> lock = lock_temporaries();
     for (const Staged& s : staged_) {
         if (s.temp_path.empty()) continue;
         ::unlink(s.temp_path.c_str());
-        forget_temporary(s.temp_path);
+        if (lock.owns_lock()) forget_temporary(s.temp_path);
     }
     staged_.clear();
 }

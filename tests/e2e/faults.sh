@@ -5,7 +5,8 @@
 #     nor a temporary file: a job that hung in a collective, or exited 0, or left half a balances file,
 #     would be believed by whatever runs after it;
 #  2. SIGTERM mid-run, to mpirun and to every rank (Slurm's way at a time limit): the job stops, leaves no
-#     output, and the report and metrics it was asked for say that it failed and why;
+#     output, and the report and metrics it was asked for say that it failed and why; also while the run
+#     waits for a reader of a FIFO given as --output;
 #  3. more ranks than countries (np 4, 2 countries): idle ranks take part in every collective and the
 #     result is byte-identical to np 1 with both ingests, and the report shows the idle ranks;
 #  4. one rank and a million countries (1,000,000 accounts in 1,000,000 countries, 1,000,000 transfers):
@@ -124,6 +125,31 @@ PY
   echo "$what: exit $got after ${elapsed} s"
 done
 rm -rf big
+
+# A run held up writing its balances to a FIFO that nobody reads still ends on SIGTERM, with its report.
+mkfifo unread.fifo
+"$LEDGER_GEN" --out-dir small --accounts 100 --countries 2 --transactions 1000 --seed 2 >/dev/null
+rm -f report.json
+timeout -k 5 30 "$MPIEXEC" -np 1 "$LEDGER_BIN" --accounts small/accounts.csv --transactions small/transactions.csv \
+  --output unread.fifo --report report.json --log-level error >stdout.txt 2>stderr.txt &
+launcher=$!
+sleep 2
+rank0=""
+for _ in $(seq 1 50); do
+  rank0=$(rank_pid "$launcher" 0) && break
+  sleep 0.1
+done
+[ -n "$rank0" ] && kill -TERM "$rank0" && pass || fail "SIGTERM while writing to a FIFO: the rank was not running"
+got=0
+wait "$launcher" || got=$?
+[ "$got" -ne 0 ] && [ "$got" -ne 124 ] && [ "$got" -ne 137 ] && pass ||
+  fail "SIGTERM while writing to a FIFO: exit $got, expected the signal's (124/137: it hung)"
+python3 - report.json <<'PY' && pass || fail "SIGTERM while writing to a FIFO: the report does not say the run failed by it"
+import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(0 if r["status"] == "failed" and r["error"] == "terminated by SIGTERM before the run finished" else 1)
+PY
+rm -f unread.fifo
 
 # --- 3. more ranks than countries.
 "$LEDGER_GEN" --out-dir two --accounts 300 --countries 2 --transactions 6000 --seed 21 --decimals 2 >/dev/null

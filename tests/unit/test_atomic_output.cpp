@@ -1,6 +1,7 @@
 // Outputs appear whole or not at all: staged files stay hidden until the commit, an abandoned run's
-// temporaries go, and a process being ended (abandon_all_outputs) removes every temporary and lets no
-// output be renamed into place after it.
+// temporaries go, and a process being ended (abandon_all_outputs) removes every temporary, lets no other
+// thread rename an output into place after it, still writes its own report, and knows whether an output
+// was already in place.
 #include <gtest/gtest.h>
 
 #include <dirent.h>
@@ -87,13 +88,22 @@ void stage_two_abandon_and_commit_late(const TempDir& dir) {
     ledger::AtomicOutputs rejected;
     balances.stage(dir.file("out.csv"), "balances\n");
     rejected.stage(dir.file("rejected.csv"), "rejected\n");
-    ledger::abandon_all_outputs();
+    if (!ledger::abandon_all_outputs()) std::fputs("none was in place\n", stderr);
     if (dir.entries().empty()) std::fputs("no temporaries\n", stderr);
     // A commit from another thread now waits for ever (the process is meant to end at once).
     std::thread late_commit([&] { balances.commit_all(); });
     late_commit.detach();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     if (dir.entries().empty()) std::fputs("nothing renamed\n", stderr);
+    // The thread that abandoned them still writes its own report.
+    ledger::write_file_atomically(dir.file("report.json"), "{}\n");
+    if (dir.entries() == std::set<std::string>{"report.json"}) std::fputs("report written\n", stderr);
+    std::_Exit(0);
+}
+
+void commit_one_then_abandon(const TempDir& dir) {
+    ledger::write_file_atomically(dir.file("out.csv"), "balances\n");
+    if (ledger::abandon_all_outputs()) std::fputs("an output was in place\n", stderr);
     std::_Exit(0);
 }
 
@@ -102,6 +112,11 @@ void stage_two_abandon_and_commit_late(const TempDir& dir) {
 TEST(AtomicOutputsDeathTest, AbandoningRemovesEveryTemporaryAndNothingIsRenamedAfter) {
     const TempDir dir;
     EXPECT_EXIT(stage_two_abandon_and_commit_late(dir), testing::ExitedWithCode(0),
-                "no temporaries\nnothing renamed\n$");
-    EXPECT_TRUE(dir.entries().empty());
+                "none was in place\nno temporaries\nnothing renamed\nreport written\n$");
+    EXPECT_EQ(dir.entries(), std::set<std::string>{"report.json"});
+}
+
+TEST(AtomicOutputsDeathTest, AbandoningSaysWhetherAnOutputWasAlreadyInPlace) {
+    const TempDir dir;
+    EXPECT_EXIT(commit_one_then_abandon(dir), testing::ExitedWithCode(0), "an output was in place\n$");
 }
