@@ -88,13 +88,14 @@ int main(int argc, char* argv[]) {
     ledger::RunSummary summary = started_summary(argc, argv);
     summary.ingest = std::string(ledger::ingest_name(options.ingest));
     if (speaks) describe_inputs(options, summary);
+    // From here a SIGTERM (Slurm's time limit) still gets a report saying the run failed.
     std::optional<ledger::TerminationReport> termination_report;
     termination_report.emplace(speaks, ledger::report_sinks(options), summary);
 
     ledger::mpi::Exchange exchange(world);
     const int exit_code = ledger::run_job(options, exchange, summary);
 
-    termination_report.reset();
+    termination_report.reset();  // disarmed: the run's own report follows
     if (speaks) {
         summary.finished_unix_seconds = ledger::unix_now();
         if (exit_code != 0)

@@ -23,8 +23,8 @@ namespace {
 constexpr std::array<int, 4> kEndingSignals{SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 constexpr char kStop = 0;  // not a signal number: the waiter's cue to return
 constexpr size_t kWaiterStackBytes = size_t{1} << 20;
-// How long the other ranks outlive the signal, so that rank 0 can write the report first. Well inside
-// mpirun's one second between SIGTERM and SIGKILL and Slurm's 30 s KillWait.
+// How long the other ranks outlive the signal, so that rank 0 can write the report first: what it takes
+// is milliseconds, and Slurm's KillWait (30 s by default) is far longer.
 constexpr std::chrono::milliseconds kGraceForRankZero{500};
 // The longest rank 0 may take to write the report of an ended run before SIGALRM ends it anyway.
 constexpr unsigned kPublishDeadlineSeconds = 20;
