@@ -43,7 +43,7 @@ private:
 // waiting for a commit under way to finish first, and from then on blocks any other thread that would
 // create or rename one. So a run ended this way leaves its outputs all old or all new, and no temporary
 // behind. The calling thread may still write files of its own (the report). Returns whether any output
-// had been renamed into place before.
+// had been put in place before (renamed, or written whole to a device or FIFO).
 bool abandon_all_outputs() noexcept;
 
 // Writes `content` to `path` through a temporary and a rename, at once (report, metrics file).

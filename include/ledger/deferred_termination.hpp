@@ -13,8 +13,8 @@ namespace ledger {
 class DeferredTermination {
 public:
     DeferredTermination();
-    // Restores the previous dispositions, then raises the first signal that arrived, if any: the process
-    // ends (or its previous handler runs) as it would have without the delay.
+    // Restores the previous dispositions, then sends the process the first signal that arrived, if any: it
+    // ends (or the previous handler runs) as it would have without the delay.
     ~DeferredTermination();
     DeferredTermination(const DeferredTermination&) = delete;
     DeferredTermination& operator=(const DeferredTermination&) = delete;

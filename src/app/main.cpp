@@ -49,9 +49,13 @@ ledger::RunSummary started_summary(int argc, char* argv[]) {
 // virtualised hosts (2-8 ms per MiB measured on the virtual machines this was built on). The stages
 // allocate and free large record buffers one after another; keeping freed memory in the heap, instead of
 // returning it to the kernel, lets each stage reuse the pages of the one before.
+// One heap for every thread, too: a second one would be mapped at the termination report thread's first
+// allocation, under the address space's lock, which the run may hold for seconds while it populates a
+// record vector; and it would reserve 64 MiB of address space against a ulimit -v.
 void keep_freed_memory_for_reuse() {
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    mallopt(M_ARENA_MAX, 1);
 }
 
 int main(int argc, char* argv[]) {

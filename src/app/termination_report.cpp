@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cerrno>
 #include <cstdio>
@@ -23,31 +22,48 @@ namespace {
 constexpr std::array<int, 4> kEndingSignals{SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 constexpr char kStop = 0;  // not a signal number: the waiter's cue to return
 constexpr size_t kWaiterStackBytes = size_t{1} << 20;
-// How long the other ranks outlive the signal, so that rank 0 can write the report first: what it takes
-// is milliseconds, and Slurm's KillWait (30 s by default) is far longer.
-constexpr std::chrono::milliseconds kGraceForRankZero{500};
+// How long the other ranks outlive the signal, so that rank 0 can write the report first. mpirun
+// SIGKILLs what is left a second after its SIGTERM, or as soon as a rank dies: outliving it by a second
+// gives rank 0 all the time mpirun allows. Slurm's KillWait (30 s by default) is far longer.
+constexpr std::chrono::milliseconds kGraceForRankZero{1000};
 // The longest rank 0 may take to write the report of an ended run before SIGALRM ends it anyway.
 constexpr unsigned kPublishDeadlineSeconds = 20;
 
 int signal_pipe[2] = {-1, -1};
-std::atomic<bool> report_written{false};  // set by the waiter, read by the handler on any thread
-static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler reads report_written");
 std::array<struct sigaction, kEndingSignals.size()> previous_actions{};
 
 extern "C" void on_ending_signal(int signal) {
-    if (report_written) {
-        // The waiter's own kill: end the process the default way once this handler returns.
-        struct sigaction default_action {};
-        default_action.sa_handler = SIG_DFL;
-        sigemptyset(&default_action.sa_mask);
-        sigaction(signal, &default_action, nullptr);
-        raise(signal);
-        return;
-    }
     const int saved_errno = errno;
     const char number = char(signal);
     [[maybe_unused]] const ssize_t ignored = ::write(signal_pipe[1], &number, 1);
     errno = saved_errno;
+}
+
+// Ends the process by `signal`, the default way. Called with the outputs abandoned, so no thread is
+// renaming any (DeferredTermination only holds signals off under the outputs' lock) and the process
+// may end at once.
+void take_default_action(int signal) {
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    sigemptyset(&default_action.sa_mask);
+    sigaction(signal, &default_action, nullptr);
+}
+
+[[noreturn]] void end_by(int signal) {
+    take_default_action(signal);
+    ::kill(::getpid(), signal);
+    ::sleep(1);  // delivery is immediate; this is for a signal every thread blocks
+    ::_exit(128 + signal);
+}
+
+const sigset_t& ending_signals() {
+    static const sigset_t set = [] {
+        sigset_t signals;
+        sigemptyset(&signals);
+        for (const int signal : kEndingSignals) sigaddset(&signals, signal);
+        return signals;
+    }();
+    return set;
 }
 
 void close_signal_pipe() {
@@ -76,9 +92,14 @@ TerminationReport::TerminationReport(bool speaks, ReportSinks sinks, RunSummary 
         spdlog::debug("no report if a signal ends the run: cannot create a pipe: {}", std::strerror(errno));
         return;
     }
-    report_written = false;
     // A handler must never block: with the pipe full (thousands of signals unread) the rest are dropped.
     ::fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
+    // The run's own thread blocks the ending signals, so that the kernel hands them to the waiter at
+    // once: delivered to the run's thread, a signal's handler waits until its system call returns, and a
+    // MADV_POPULATE_WRITE of the record vectors can take seconds on a virtual machine. (Under load,
+    // mpirun killed rank 0 before its report in 1 run of 20, and once in CI, before this and the second
+    // of grace below; in none of 48 since.) The waiter inherits the mask and unblocks them itself.
+    pthread_sigmask(SIG_BLOCK, &ending_signals(), &run_thread_mask_);
     // A small stack: the default 8 MiB of address space would count against a tight ulimit -v, which the
     // memory check has budgeted for the run's data. Formatting the report and a curl push need far less.
     pthread_attr_t attributes;
@@ -94,6 +115,7 @@ TerminationReport::TerminationReport(bool speaks, ReportSinks sinks, RunSummary 
     if (failed != 0) {
         // Not a warning: it happens where memory is short, and the run itself decides how that ends.
         spdlog::debug("no report if a signal ends the run: cannot start a thread: {}", std::strerror(failed));
+        pthread_sigmask(SIG_SETMASK, &run_thread_mask_, nullptr);
         close_signal_pipe();
         return;
     }
@@ -111,16 +133,25 @@ TerminationReport::TerminationReport(bool speaks, ReportSinks sinks, RunSummary 
 TerminationReport::~TerminationReport() {
     if (!armed_) return;
     // Handlers first, so that a signal from now on has its old effect; then the waiter is told to stop
-    // behind any signal already in the pipe, which it handles (and never returns from) first. A handler
-    // still running on another thread at this very moment could write after the stop and go unseen: a
-    // window of a few instructions, at the end of a run whose outputs are already in place.
+    // behind any signal already in the pipe, which it handles (and never returns from) first.
     for (size_t i = 0; i < kEndingSignals.size(); ++i) sigaction(kEndingSignals[i], &previous_actions[i], nullptr);
+    pthread_sigmask(SIG_SETMASK, &run_thread_mask_, nullptr);
     [[maybe_unused]] const ssize_t ignored = ::write(signal_pipe[1], &kStop, 1);
     pthread_join(waiter_, nullptr);
+    // A handler that was still running on another thread may have written after the stop: that signal
+    // is acted on now, with the previous dispositions back in place.
+    ::fcntl(signal_pipe[0], F_SETFL, O_NONBLOCK);
+    char number = kStop;
+    int late_signal = 0;
+    while (::read(signal_pipe[0], &number, 1) == 1)
+        if (number != kStop && late_signal == 0) late_signal = number;
     close_signal_pipe();
+    if (late_signal != 0) raise(late_signal);
 }
 
 void TerminationReport::wait_for_signal() {
+    // The ending signals come here: every other thread of the run blocks them (see the constructor).
+    pthread_sigmask(SIG_UNBLOCK, &ending_signals(), nullptr);
     char number = kStop;
     while (true) {
         const ssize_t got = ::read(signal_pipe[0], &number, 1);
@@ -132,18 +163,23 @@ void TerminationReport::wait_for_signal() {
     if (speaks_) {
         // Whatever happens below (a report path that is a FIFO nobody reads, a file system that hangs),
         // the process ends: SIGALRM's default action ends it too.
+        take_default_action(SIGALRM);
         ::alarm(kPublishDeadlineSeconds);
         // First, so that no output is renamed into place while the report is being written.
         const bool outputs_in_place = abandon_all_outputs();
-        RunSummary summary = started_;
-        summary.finished_unix_seconds = unix_now();
-        summary.ok = false;
-        summary.exit_code = 128 + signal;
-        summary.error = std::string("terminated by ") + signal_name(signal) +
-                        (outputs_in_place ? " after its outputs were written, before its report"
-                                          : " before the run finished");
-        std::fprintf(stderr, "ledger: error: %s\n", summary.error->c_str());
-        publish_run(sinks_, summary);
+        try {
+            RunSummary summary = started_;
+            summary.finished_unix_seconds = unix_now();
+            summary.ok = false;
+            summary.exit_code = 128 + signal;
+            summary.error = std::string("terminated by ") + signal_name(signal) +
+                            (outputs_in_place ? " after its outputs were written, before its report"
+                                              : " before the run finished");
+            std::fprintf(stderr, "ledger: error: %s\n", summary.error->c_str());
+            publish_run(sinks_, summary);
+        } catch (...) {
+            // Out of memory, say: the report is lost, but the process must still end by the signal.
+        }
     } else {
         // mpirun sends SIGTERM to every rank and SIGKILL to the rest as soon as one has died, so a rank
         // that died at once would leave rank 0 a few milliseconds for its report (measured here under
@@ -151,9 +187,7 @@ void TerminationReport::wait_for_signal() {
         std::this_thread::sleep_for(kGraceForRankZero);
         abandon_all_outputs();  // rank 0 writes the outputs; this is for form's sake
     }
-    report_written = true;
-    ::kill(::getpid(), signal);
-    pause();  // the signal ends the process; this thread never goes back to the run
+    end_by(signal);
 }
 
 }  // namespace ledger

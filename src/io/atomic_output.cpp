@@ -59,7 +59,7 @@ void write_all(int fd, const std::string& path, std::string_view content) {
 // created and for the whole of a commit, so that none appears, and no rename happens, once it is taken.
 std::mutex temporaries_mutex;
 std::vector<std::string> live_temporaries;
-uint64_t outputs_renamed = 0;
+uint64_t outputs_in_place = 0;  // renamed into place, or written whole to a device or FIFO
 // The thread that abandoned the outputs holds the mutex for good, and may still write files of its own
 // (the report of the ended run): those go without the lock and without the list.
 thread_local bool abandoned_by_this_thread = false;
@@ -80,7 +80,7 @@ bool abandon_all_outputs() noexcept {
     abandoned_by_this_thread = true;
     for (const std::string& temp_path : live_temporaries) ::unlink(temp_path.c_str());
     live_temporaries.clear();
-    return outputs_renamed > 0;
+    return outputs_in_place > 0;
 }
 
 void check_output_path(const std::string& path) {
@@ -117,6 +117,10 @@ void AtomicOutputs::stage(const std::string& path, std::string_view content) {
     if (fd < 0) fail_write(path, std::strerror(errno));
     // Registered before writing, so that a failed write still removes the temporary.
     staged_.push_back(staged);
+    // A device or FIFO is written for good as it is written, so it waits at the lock as a rename would:
+    // once the outputs are abandoned it waits for ever (the process is ending). Not held while writing,
+    // which can block on a FIFO's reader.
+    if (staged.temp_path.empty()) lock_temporaries();  // taken and released at once
     try {
         write_all(fd, path, content);
         if (!staged.temp_path.empty() && ::fsync(fd) != 0) fail_write(path, std::strerror(errno));
@@ -125,6 +129,10 @@ void AtomicOutputs::stage(const std::string& path, std::string_view content) {
         throw;
     }
     if (::close(fd) != 0) fail_write(path, std::strerror(errno));
+    if (staged.temp_path.empty()) {
+        const std::unique_lock<std::mutex> lock = lock_temporaries();
+        if (lock.owns_lock()) ++outputs_in_place;
+    }
 }
 
 void AtomicOutputs::commit_all() {
@@ -137,7 +145,7 @@ void AtomicOutputs::commit_all() {
         if (::rename(s.temp_path.c_str(), s.final_path.c_str()) != 0) fail_write(s.final_path, std::strerror(errno));
         if (lock.owns_lock()) {
             forget_temporary(s.temp_path);
-            ++outputs_renamed;
+            ++outputs_in_place;
         }
         s.temp_path.clear();
     }

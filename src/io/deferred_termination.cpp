@@ -1,5 +1,7 @@
 #include "ledger/deferred_termination.hpp"
 
+#include <unistd.h>
+
 namespace ledger {
 namespace {
 
@@ -25,7 +27,9 @@ DeferredTermination::~DeferredTermination() {
     for (size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], &previous_[i], nullptr);
     if (const int signal = pending_signal; signal != 0) {
         pending_signal = 0;
-        raise(signal);
+        // To the process, not this thread (as raise would): this thread may block the signal, leaving
+        // another to take it (the termination report's waiter does so).
+        ::kill(::getpid(), signal);
     }
 }
 

@@ -133,12 +133,18 @@ rm -f report.json
 timeout -k 5 30 "$MPIEXEC" -np 1 "$LEDGER_BIN" --accounts small/accounts.csv --transactions small/transactions.csv \
   --output unread.fifo --report report.json --log-level error >stdout.txt 2>stderr.txt &
 launcher=$!
-sleep 2
 rank0=""
-for _ in $(seq 1 50); do
+for _ in $(seq 1 100); do
   rank0=$(rank_pid "$launcher" 0) && break
   sleep 0.1
 done
+# The signal must come while the rank waits in open(2) for the FIFO's reader (the kernel's wait_for_partner).
+blocked=no
+for _ in $(seq 1 100); do
+  [ -n "$rank0" ] && grep -q wait_for_partner "/proc/$rank0/wchan" 2>/dev/null && blocked=yes && break
+  sleep 0.1
+done
+[ "$blocked" = yes ] && pass || fail "SIGTERM while writing to a FIFO: the rank never waited for the FIFO's reader"
 [ -n "$rank0" ] && kill -TERM "$rank0" && pass || fail "SIGTERM while writing to a FIFO: the rank was not running"
 got=0
 wait "$launcher" || got=$?
@@ -147,7 +153,7 @@ wait "$launcher" || got=$?
 python3 - report.json <<'PY' && pass || fail "SIGTERM while writing to a FIFO: the report does not say the run failed by it"
 import json, sys
 r = json.load(open(sys.argv[1]))
-sys.exit(0 if r["status"] == "failed" and r["error"] == "terminated by SIGTERM before the run finished" else 1)
+sys.exit(0 if r["status"] == "failed" and r["exit_code"] == 143 and r["error"] == "terminated by SIGTERM before the run finished" else 1)
 PY
 rm -f unread.fifo
 
