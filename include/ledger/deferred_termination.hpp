@@ -10,6 +10,18 @@
 
 namespace ledger {
 
+// The signals that ask a process to end. DeferredTermination holds them off; the termination report
+// (src/app/termination_report.hpp) writes the report of a run they end. The two must agree on the set.
+inline constexpr std::array<int, 4> kEndingSignals{SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+using EndingActions = std::array<struct sigaction, kEndingSignals.size()>;
+
+// Installs `handler` for every ending signal the process does not ignore (an ignored one stays ignored),
+// keeping the dispositions it replaces in `previous`.
+void install_ending_handler(void (*handler)(int), int flags, EndingActions& previous);
+
+// Puts back the dispositions install_ending_handler kept.
+void restore_ending_actions(const EndingActions& previous);
+
 class DeferredTermination {
 public:
     DeferredTermination();
@@ -20,8 +32,7 @@ public:
     DeferredTermination& operator=(const DeferredTermination&) = delete;
 
 private:
-    static constexpr std::array<int, 4> kSignals{SIGTERM, SIGINT, SIGHUP, SIGQUIT};
-    std::array<struct sigaction, kSignals.size()> previous_{};
+    EndingActions previous_{};
 };
 
 }  // namespace ledger

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
 #include <cerrno>
 #include <cstdio>
@@ -14,12 +13,12 @@
 #include <thread>
 
 #include "ledger/atomic_output.hpp"
+#include "ledger/deferred_termination.hpp"
 #include "publish_run.hpp"
 
 namespace ledger {
 namespace {
 
-constexpr std::array<int, 4> kEndingSignals{SIGTERM, SIGINT, SIGHUP, SIGQUIT};
 constexpr char kStop = 0;  // not a signal number: the waiter's cue to return
 constexpr size_t kWaiterStackBytes = size_t{1} << 20;
 // How long the other ranks outlive the signal, so that rank 0 can write the report first. mpirun
@@ -30,7 +29,7 @@ constexpr std::chrono::milliseconds kGraceForRankZero{1000};
 constexpr unsigned kPublishDeadlineSeconds = 20;
 
 int signal_pipe[2] = {-1, -1};
-std::array<struct sigaction, kEndingSignals.size()> previous_actions{};
+EndingActions previous_actions{};
 
 extern "C" void on_ending_signal(int signal) {
     const int saved_errno = errno;
@@ -39,9 +38,6 @@ extern "C" void on_ending_signal(int signal) {
     errno = saved_errno;
 }
 
-// Ends the process by `signal`, the default way. Called with the outputs abandoned, so no thread is
-// renaming any (DeferredTermination only holds signals off under the outputs' lock) and the process
-// may end at once.
 void take_default_action(int signal) {
     struct sigaction default_action {};
     default_action.sa_handler = SIG_DFL;
@@ -49,6 +45,9 @@ void take_default_action(int signal) {
     sigaction(signal, &default_action, nullptr);
 }
 
+// Ends the process by `signal`, the default way. Called with the outputs abandoned, so no thread is
+// renaming any (DeferredTermination only holds signals off under the outputs' lock) and the process
+// may end at once.
 [[noreturn]] void end_by(int signal) {
     take_default_action(signal);
     ::kill(::getpid(), signal);
@@ -120,21 +119,15 @@ TerminationReport::TerminationReport(bool speaks, ReportSinks sinks, RunSummary 
         return;
     }
     armed_ = true;
-    struct sigaction action {};
-    action.sa_handler = on_ending_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;  // MPI's and the parsers' system calls go on as if nothing happened
-    for (size_t i = 0; i < kEndingSignals.size(); ++i) {
-        sigaction(kEndingSignals[i], nullptr, &previous_actions[i]);
-        if (previous_actions[i].sa_handler != SIG_IGN) sigaction(kEndingSignals[i], &action, nullptr);
-    }
+    // SA_RESTART: MPI's and the parsers' system calls go on as if nothing happened.
+    install_ending_handler(on_ending_signal, SA_RESTART, previous_actions);
 }
 
 TerminationReport::~TerminationReport() {
     if (!armed_) return;
     // Handlers first, so that a signal from now on has its old effect; then the waiter is told to stop
     // behind any signal already in the pipe, which it handles (and never returns from) first.
-    for (size_t i = 0; i < kEndingSignals.size(); ++i) sigaction(kEndingSignals[i], &previous_actions[i], nullptr);
+    restore_ending_actions(previous_actions);
     pthread_sigmask(SIG_SETMASK, &run_thread_mask_, nullptr);
     [[maybe_unused]] const ssize_t ignored = ::write(signal_pipe[1], &kStop, 1);
     pthread_join(waiter_, nullptr);

@@ -35,6 +35,30 @@ rank_pid() {
   return 1
 }
 
+# wait_for_rank LAUNCHER_PID RANK: rank_pid, allowing mpirun up to 10 s to start the rank.
+wait_for_rank() {
+  local pid
+  for _ in $(seq 1 100); do
+    pid=$(rank_pid "$1" "$2") && echo "$pid" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# wait_until_parsing PID: returns once the rank's resident set passes 100 MiB (or it has exited), at most
+# 30 s. Mid-run means while the rank parses: its record vector (6M transfers of 32 bytes, populated in one
+# go when its parse starts) takes its resident set past 100 MiB, and sorting, replay and writing are
+# still to come. Watching for that, rather than sleeping a fixed time, holds on a faster or slower
+# machine alike (a fixed second outlasted the whole run once the parse got faster).
+wait_until_parsing() {
+  local rss_kib
+  for _ in $(seq 1 1500); do
+    rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)
+    [ -z "$rss_kib" ] || [ "$rss_kib" -ge 102400 ] && return 0
+    sleep 0.02
+  done
+}
+
 for victim_rank in 1 0; do
   what="rank $victim_rank killed"
   rm -f out.csv
@@ -42,25 +66,12 @@ for victim_rank in 1 0; do
   timeout -k 10 60 "$MPIEXEC" -np 2 "$LEDGER_BIN" --accounts big/accounts.csv --transactions big/transactions.csv \
     --output out.csv --log-level error >stdout.txt 2>stderr.txt &
   launcher=$!
-  victim=""
-  for _ in $(seq 1 100); do  # up to 10 s for mpirun to start both ranks
-    victim=$(rank_pid "$launcher" "$victim_rank") && break
-    sleep 0.1
-  done
-  if [ -z "$victim" ]; then
+  if ! victim=$(wait_for_rank "$launcher" "$victim_rank"); then
     fail "$what: rank $victim_rank never appeared under mpirun"
     wait "$launcher" || true
     continue
   fi
-  # Mid-run means while the rank parses: its record vector (6M transfers of 32 bytes, populated in one
-  # go when its parse starts) takes its resident set past 100 MiB, and sorting, replay and writing are
-  # still to come. Watching for that, rather than sleeping a fixed time, holds on a faster or slower
-  # machine alike (a fixed second outlasted the whole run once the parse got faster).
-  for _ in $(seq 1 1500); do  # up to 30 s
-    rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$victim/status" 2>/dev/null || true)
-    [ -z "$rss_kib" ] || [ "$rss_kib" -ge 102400 ] && break
-    sleep 0.02
-  done
+  wait_until_parsing "$victim"
   # The run must still be going, or this test killed nothing.
   kill -9 "$victim" && pass || fail "$what: the rank had already exited before the kill"
   got=0
@@ -88,21 +99,12 @@ for target_ingest in "mpirun root" "ranks parallel"; do
     --output out.csv --report report.json --metrics-file metrics.prom --ingest "$ingest" --log-level error \
     >stdout.txt 2>stderr.txt &
   launcher=$!
-  rank0="" rank1=""
-  for _ in $(seq 1 100); do
-    rank0=$(rank_pid "$launcher" 0) && rank1=$(rank_pid "$launcher" 1) && break
-    sleep 0.1
-  done
-  if [ -z "$rank0" ] || [ -z "$rank1" ]; then
+  if ! rank0=$(wait_for_rank "$launcher" 0) || ! rank1=$(wait_for_rank "$launcher" 1); then
     fail "$what: the ranks never appeared under mpirun"
     wait "$launcher" || true
     continue
   fi
-  for _ in $(seq 1 1500); do  # mid-run, as above: rank 0 is parsing
-    rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$rank0/status" 2>/dev/null || true)
-    [ -z "$rss_kib" ] || [ "$rss_kib" -ge 102400 ] && break
-    sleep 0.02
-  done
+  wait_until_parsing "$rank0"
   if [ "$target" = mpirun ]; then victims=$(pgrep -P "$launcher"); else victims="$rank0 $rank1"; fi
   # shellcheck disable=SC2086
   kill -TERM $victims && pass || fail "$what: the job had already exited before the signal"
@@ -133,11 +135,7 @@ rm -f report.json
 timeout -k 5 30 "$MPIEXEC" -np 1 "$LEDGER_BIN" --accounts small/accounts.csv --transactions small/transactions.csv \
   --output unread.fifo --report report.json --log-level error >stdout.txt 2>stderr.txt &
 launcher=$!
-rank0=""
-for _ in $(seq 1 100); do
-  rank0=$(rank_pid "$launcher" 0) && break
-  sleep 0.1
-done
+rank0=$(wait_for_rank "$launcher" 0) || rank0=""
 # The signal must come while the rank waits in open(2) for the FIFO's reader (the kernel's wait_for_partner).
 blocked=no
 for _ in $(seq 1 100); do
