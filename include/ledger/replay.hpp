@@ -22,13 +22,13 @@ struct ReplayTotals {
     void add(const ReplayTotals& other);
 };
 
-// Applies the transfers of two runs, each in replay order, to `balances` (indexed by account), in the
-// replay order of both together: the runs are merged as they are read, so a rank that sorted what it
-// kept and what it received apart needs no merge buffer. The wide amounts among them are in `wide`,
-// sorted by position. Transfers carrying a static reason are recorded as rejected and change nothing.
-// Throws PositionedError(bad_input) if a receiver's balance would overflow. `on_progress`, when given, is
-// called now and then with the transfers done.
-void replay(std::span<const Transfer> first_run, std::span<const Transfer> second_run,
+// Applies `transfers` to `balances` (indexed by account) in replay order. The transfers are sorted runs
+// side by side: the first starts at 0 and each later one at the next of `later_run_starts` (ascending).
+// The runs are merged as they are read, so a rank holding one sorted run from every rank needs no merge
+// buffer. The wide amounts among them are in `wide`, sorted by position. Transfers carrying a static
+// reason are recorded as rejected and change nothing. Throws PositionedError(bad_input) if a receiver's
+// balance would overflow. `on_progress`, when given, is called now and then with the transfers done.
+void replay(std::span<const Transfer> transfers, std::span<const size_t> later_run_starts,
             std::span<const WideAmount> wide, std::span<int128> balances, std::vector<Rejection>& rejections,
             ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress = {});
 
@@ -36,7 +36,7 @@ void replay(std::span<const Transfer> first_run, std::span<const Transfer> secon
 inline void replay(std::span<const Transfer> sorted, std::span<const WideAmount> wide, std::span<int128> balances,
                    std::vector<Rejection>& rejections, ReplayTotals& totals,
                    const std::function<void(uint64_t)>& on_progress = {}) {
-    replay(sorted, {}, wide, balances, rejections, totals, on_progress);
+    replay(sorted, std::span<const size_t>{}, wide, balances, rejections, totals, on_progress);
 }
 
 // Sum of balances per country, modulo 2^128: equal sums before and after replay is the conservation

@@ -7,6 +7,7 @@
 #include "ingest_common.hpp"
 #include "ledger/atomic_output.hpp"
 #include "ledger/chunking.hpp"
+#include "ledger/grouping.hpp"
 #include "ledger/order.hpp"
 #include "ledger/partition.hpp"
 #include "ledger/prefault.hpp"
@@ -157,42 +158,22 @@ void fail_on_first_problem(const Options& options, const Share& share) {
     if (share.file_failure) throw *share.file_failure;
 }
 
-// Moves each record (a transfer or a wide amount: both name their sender) into the group of the rank that
-// replays its sender's country, in place (cycle by cycle, as an American flag sort does); `count` holds
-// the groups' sizes by rank and is returned. The own group comes first and the others follow in
-// Exchange::send_order, the layout exchange_in_place works on. In place because a grouped copy would cost
-// as much fresh memory as the records, and first-touch page faults are a large part of the ingest's time.
+// The order of the groups in a rank's records before the exchange: its own group first, then the others
+// in Exchange::send_order, the layout exchange_in_place works on.
+std::vector<size_t> group_layout(int rank, int ranks) {
+    std::vector<size_t> layout{size_t(rank)};
+    for (const int r : mpi::Exchange::send_order(rank, ranks)) layout.push_back(size_t(r));
+    return layout;
+}
+
+// Lays each record (a transfer or a wide amount: both name their sender) into the group of the rank that
+// replays its sender's country, in place and in input order within each group (grouping.hpp).
 template <class Record>
-std::vector<uint64_t> group_in_place(std::vector<Record>& records, std::vector<uint64_t> count,
-                                     const std::vector<int>& owner, const AccountTable& accounts, int own) {
-    const auto owner_of = [&](const Record& r) { return size_t(owner[accounts.country[r.from]]); };
-    std::vector<uint64_t> begin(count.size(), 0);
-    std::vector<size_t> layout{size_t(own)};
-    for (const int r : mpi::Exchange::send_order(own, int(count.size()))) layout.push_back(size_t(r));
-    uint64_t at = 0;
-    for (const size_t r : layout) {
-        begin[r] = at;
-        at += count[r];
-    }
-    // The own group first, in input order: a swap forward keeps the own records' order (only the others
-    // move about). A day exported in time order then leaves the kept records nearly sorted.
-    size_t kept = 0;
-    for (size_t i = 0; i < records.size(); ++i)
-        if (owner_of(records[i]) == size_t(own)) std::swap(records[kept++], records[i]);
-    std::vector<size_t> next(begin.begin(), begin.end());
-    next[size_t(own)] = kept;
-    for (const size_t r : layout) {
-        const size_t end = size_t(begin[r] + count[r]);
-        while (next[r] < end) {
-            const size_t home = owner_of(records[next[r]]);
-            if (home == r) {
-                ++next[r];
-            } else {
-                std::swap(records[next[r]], records[next[home]++]);
-            }
-        }
-    }
-    return count;
+void group_by_owner(std::vector<Record>& records, std::span<const size_t> layout, std::span<const uint64_t> count,
+                    const std::vector<int>& owner, const AccountTable& accounts) {
+    group_stably(
+        std::span(records), layout, count, [&](const Record& r) { return size_t(owner[accounts.country[r.from]]); },
+        [&](const Record& r) { __builtin_prefetch(&accounts.country[r.from]); });
 }
 
 }  // namespace
@@ -237,11 +218,15 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         inputs.opening = rescale_opening(inputs.accounts, scale, options.accounts);
         rescale_transfers(share.transfers, share.wide, scale);
     });
-    // Records are grouped by owner where they lie and exchanged inside the same vector; each rank then
-    // sorts only what it replays. Sorting before the exchange would need a merge afterwards, and a merge
-    // of two runs needs a buffer half their size.
+    // Records are grouped by owner where they lie, each group is sorted by the rank that parsed it, and
+    // the groups are exchanged inside the same vector; each rank then holds one sorted run from every
+    // rank, which the replay merges as it reads them. Sorting where the records were parsed keeps the
+    // sort as even across ranks as the parse, however unevenly the countries' transfers fall on their
+    // owners (the replay alone follows the countries), and a group in input order is nearly sorted on a
+    // day exported in time order, so it sorts in two passes.
     std::vector<uint64_t> group_counts, wide_counts;
     std::vector<int> owner;
+    const std::vector<size_t> layout = group_layout(rank, ranks);
     {
         StageTimer timer(times, Stage::partition);
         split_static_rejections(share.transfers, share.wide, work.static_rejections, work.static_totals);
@@ -249,26 +234,39 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         per_country = local_per_country;
         exchange.sum_in_place(per_country);
         owner = assign_countries(per_country, ranks);
+        // The transfers' group sizes follow from the counts per country; the wide amounts are counted.
+        group_counts.assign(size_t(ranks), 0);
+        wide_counts.assign(size_t(ranks), 0);
+        for (size_t c = 0; c < local_per_country.size(); ++c) group_counts[size_t(owner[c])] += local_per_country[c];
+        for (const WideAmount& w : share.wide) ++wide_counts[size_t(owner[inputs.accounts.country[w.from]])];
         if (ranks > 1) {
-            // The transfers' group sizes follow from the counts per country; the wide amounts are counted.
-            std::vector<uint64_t> transfers_by_rank(size_t(ranks), 0), wide_by_rank(size_t(ranks), 0);
-            for (size_t c = 0; c < local_per_country.size(); ++c) transfers_by_rank[size_t(owner[c])] += local_per_country[c];
-            for (const WideAmount& w : share.wide) ++wide_by_rank[size_t(owner[inputs.accounts.country[w.from]])];
-            group_counts = group_in_place(share.transfers, std::move(transfers_by_rank), owner, inputs.accounts, rank);
-            wide_counts = group_in_place(share.wide, std::move(wide_by_rank), owner, inputs.accounts, rank);
-        } else {
-            group_counts = {share.transfers.size()};
-            wide_counts = {share.wide.size()};
+            group_by_owner(share.transfers, layout, group_counts, owner, inputs.accounts);
+            group_by_owner(share.wide, layout, wide_counts, owner, inputs.accounts);
+        }
+    }
+    {
+        StageTimer timer(times, Stage::sort);
+        size_t begin = 0;
+        for (const size_t r : layout) {
+            sort_for_replay(std::span(share.transfers).subspan(begin, size_t(group_counts[r])));
+            begin += size_t(group_counts[r]);
         }
     }
     {
         StageTimer timer(times, Stage::exchange);
+        const size_t kept = size_t(group_counts[size_t(rank)]);
+        std::vector<uint64_t> received_counts;
         if (ranks > 1) {
-            exchange.exchange_in_place(share.transfers, group_counts);
+            received_counts = exchange.exchange_in_place(share.transfers, group_counts);
             exchange.exchange_in_place(share.wide, wide_counts);
         }
         work.transfers = std::move(share.transfers);
         work.wide_amounts = std::move(share.wide);
+        size_t run_start = kept;
+        for (const uint64_t n : received_counts) {
+            work.later_run_starts.push_back(run_start);
+            run_start += size_t(n);
+        }
         sort_by_position(work.wide_amounts);
         uint64_t good_rows = work.static_totals.transfers;
         for (const uint64_t n : group_counts) good_rows += n;
@@ -277,25 +275,15 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
         inputs.transfers_read = read_total[0];
         if (ranks == 1) {
             // Nothing to gather: a million quarantined rows would otherwise be encoded and copied twice.
-            auto& kept = inputs.bad.rows();
-            kept.insert(kept.end(), std::make_move_iterator(share.bad.rows().begin()),
-                        std::make_move_iterator(share.bad.rows().end()));
+            auto& kept_rows = inputs.bad.rows();
+            kept_rows.insert(kept_rows.end(), std::make_move_iterator(share.bad.rows().begin()),
+                             std::make_move_iterator(share.bad.rows().end()));
         } else if (const std::vector<mpi::Bytes> bad = exchange.gather_to_root(encode_bad_rows(share.bad.rows()));
                    exchange.is_root()) {
             std::vector<std::string> names{options.accounts};
             names.insert(names.end(), options.transactions.begin(), options.transactions.end());
             for (const mpi::Bytes& bytes : bad) decode_bad_rows(bytes, names, inputs.bad.rows());
         }
-    }
-    {
-        StageTimer timer(times, Stage::sort);
-        // What the rank kept lies first, in input order (group_in_place), so on a day exported in time
-        // order it is nearly sorted and sorts in two passes; what it received comes in no order. Sorted
-        // apart, the two runs are merged by the replay; sorted together, all of them took the quicksort.
-        const size_t kept = size_t(group_counts[size_t(rank)]);
-        sort_for_replay(std::span(work.transfers).first(kept));
-        sort_for_replay(std::span(work.transfers).subspan(kept));
-        work.second_run_start = kept;
     }
     const RunShape shape{scale, inputs.accounts.size(), inputs.accounts.countries.size()};
     add_accounts_of_rank(work, shape, owner, inputs.accounts, inputs.opening, rank);

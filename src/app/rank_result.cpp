@@ -40,7 +40,7 @@ RankResult replay_work(RankWork& work, int rank, ProgressReporter& progress) {
     ReplayTotals replayed;
     progress.start("replay", ProgressUnit::transfers, work.transfers.size());
     const std::span<const Transfer> transfers(work.transfers);
-    replay(transfers.first(work.second_run_start), transfers.subspan(work.second_run_start), work.wide_amounts,
+    replay(transfers, work.later_run_starts, work.wide_amounts,
            balances, result.rejections, replayed, [&](uint64_t done) { progress.update(done); });
     progress.finish();
     result.totals.add(replayed);

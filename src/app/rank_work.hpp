@@ -28,11 +28,12 @@ struct RankWork {
     std::vector<uint32_t> account_index;     // accounts of this rank's countries (global indices)
     std::vector<uint32_t> account_country;   // parallel to account_index
     std::vector<int128> opening;             // parallel to account_index, at the run's scale
-    // This rank's countries' transfers, as two runs each in replay order, [0, second_run_start) and the
-    // rest; the replay merges them as it goes (the parallel ingest sorts what a rank kept and what it
-    // received apart: the first is nearly sorted, the second is not).
+    // This rank's countries' transfers, as runs side by side, each in replay order: the first from 0, each
+    // later one from the next of later_run_starts (none under the root ingest, which sorts them all as
+    // one). The parallel ingest sorts each rank's group where it was parsed, and the replay merges the runs
+    // as it goes.
     std::vector<Transfer> transfers;
-    size_t second_run_start = 0;
+    std::vector<size_t> later_run_starts;
     std::vector<WideAmount> wide_amounts;    // of those transfers, by position
     std::vector<Rejection> static_rejections;  // decided at parse time on this rank
     ReplayTotals static_totals;              // counts of those

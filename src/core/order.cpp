@@ -19,7 +19,7 @@ void general_sort(std::span<Record> records) {
 
 // Whether the records look nearly in order: at most one in kMaxLateShare of evenly spread neighbour pairs
 // is out of order. Costs a few thousand reads; it spares the full scan of sort_nearly_sorted on records
-// that are far from sorted (at np 2, the half a rank received comes in no order).
+// that are far from sorted (a day not exported in time order).
 template <class Record>
 bool looks_nearly_sorted(std::span<const Record> records, size_t max_late_share) {
     constexpr size_t kSamples = 2048;

@@ -21,9 +21,9 @@ namespace {
 // The transfers of two sorted runs in the order of both together, one at a time. The pick is branch-free:
 // at np 2 a rank's two runs interleave at random, and a mispredicted branch per transfer costs more than
 // the merge.
-class MergedRuns {
+class TwoRunMerge {
 public:
-    MergedRuns(std::span<const Transfer> first, std::span<const Transfer> second) : first_(first), second_(second) {}
+    TwoRunMerge(std::span<const Transfer> first, std::span<const Transfer> second) : first_(first), second_(second) {}
 
     // The next transfer; only while some are left.
     const Transfer* next() {
@@ -42,11 +42,47 @@ private:
     size_t next_first_ = 0, next_second_ = 0;
 };
 
-}  // namespace
+// The same for any number of runs (a rank at np 3 or more holds one from every rank): the runs' next
+// keys in a binary heap, a few compares per transfer for the 64 runs of a 64-rank job.
+class ManyRunMerge {
+public:
+    explicit ManyRunMerge(std::vector<std::span<const Transfer>> runs) : runs_(std::move(runs)) {
+        for (uint32_t r = 0; r < runs_.size(); ++r)
+            if (!runs_[r].empty()) heads_.push_back({runs_[r].front().order, r});
+        std::make_heap(heads_.begin(), heads_.end(), later);
+        next_.assign(runs_.size(), 0);
+    }
 
-void replay(std::span<const Transfer> first_run, std::span<const Transfer> second_run,
-            std::span<const WideAmount> wide, std::span<int128> balances, std::vector<Rejection>& rejections,
-            ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress) {
+    const Transfer* next() {
+        std::pop_heap(heads_.begin(), heads_.end(), later);
+        Head& head = heads_.back();
+        const std::span<const Transfer> run = runs_[head.run];
+        const Transfer* t = &run[next_[head.run]++];
+        if (next_[head.run] < run.size()) {
+            head.key = run[next_[head.run]].order;
+            std::push_heap(heads_.begin(), heads_.end(), later);
+        } else {
+            heads_.pop_back();
+        }
+        return t;
+    }
+
+private:
+    struct Head {
+        OrderKey key;
+        uint32_t run;
+    };
+    static bool later(const Head& a, const Head& b) { return b.key < a.key; }  // the heap's top is the earliest
+    std::vector<std::span<const Transfer>> runs_;
+    std::vector<Head> heads_;
+    std::vector<size_t> next_;
+};
+
+// Applies the transfers `merged` yields (`total` of them) to the balances, in that order.
+template <class Merge>
+void replay_merged(Merge merged, size_t total, std::span<const WideAmount> wide, std::span<int128> balances,
+                   std::vector<Rejection>& rejections, ReplayTotals& totals,
+                   const std::function<void(uint64_t)>& on_progress) {
     constexpr size_t kProgressEvery = 1 << 20;
     // Balances are touched in time order, which is random in account order: the merge runs kAhead
     // transfers ahead of the replay, and the balances of each transfer it yields are fetched then, which
@@ -59,8 +95,6 @@ void replay(std::span<const Transfer> first_run, std::span<const Transfer> secon
         if (later->from < balances.size()) __builtin_prefetch(&balances[later->from]);
         if (later->to < balances.size()) __builtin_prefetch(&balances[later->to]);
     };
-    const size_t total = first_run.size() + second_run.size();
-    MergedRuns merged(first_run, second_run);
     std::array<const Transfer*, kAhead> upcoming{};
     for (size_t k = 0; k < std::min(kAhead, total); ++k) prefetch(upcoming[k] = merged.next());
     for (size_t done = 0; done < total; ++done) {
@@ -87,6 +121,27 @@ void replay(std::span<const Transfer> first_run, std::span<const Transfer> secon
             totals.amount_moved_overflow = true;
     }
     if (on_progress) on_progress(total);
+}
+
+}  // namespace
+
+void replay(std::span<const Transfer> transfers, std::span<const size_t> later_run_starts,
+            std::span<const WideAmount> wide, std::span<int128> balances, std::vector<Rejection>& rejections,
+            ReplayTotals& totals, const std::function<void(uint64_t)>& on_progress) {
+    std::vector<std::span<const Transfer>> runs;
+    size_t start = 0;
+    for (const size_t next_start : later_run_starts) {
+        if (next_start < start || next_start > transfers.size())
+            fail(ExitCode::internal, "the replay's runs are not in order within the transfers");
+        runs.push_back(transfers.subspan(start, next_start - start));
+        start = next_start;
+    }
+    runs.push_back(transfers.subspan(start));
+    if (runs.size() == 1) runs.emplace_back();
+    if (runs.size() == 2)
+        replay_merged(TwoRunMerge(runs[0], runs[1]), transfers.size(), wide, balances, rejections, totals, on_progress);
+    else
+        replay_merged(ManyRunMerge(std::move(runs)), transfers.size(), wide, balances, rejections, totals, on_progress);
 }
 
 std::vector<uint128> country_sums(std::span<const int128> balances, std::span<const uint32_t> country_of,

@@ -369,11 +369,13 @@ TEST(Conservation, ChangedSumFailsLoudly) {
     }
 }
 
-// A rank's transfers may come as two runs, each in replay order (what it kept and what it received): the
-// replay must apply them in the order of both together, exactly as if they had been sorted as one.
-TEST(Replay, TwoRunsReplayAsTheirMerge) {
+// A rank's transfers come as sorted runs side by side, one from every rank (the parallel ingest sorts
+// each group where it was parsed): the replay must apply them in the order of all together, exactly as if
+// they had been sorted as one. Two runs take a branch-free merge and more take a heap, so both are
+// checked, with runs that are empty, hold everything, or interleave at random.
+TEST(Replay, RunsReplayAsTheirMerge) {
     std::mt19937_64 rng(5);
-    for (int round = 0; round < 60; ++round) {
+    for (int round = 0; round < 120; ++round) {
         const size_t n = size_t(rng() % 400), accounts = 1 + size_t(rng() % 12);
         std::vector<Transfer> all;
         for (size_t i = 0; i < n; ++i) {
@@ -382,12 +384,19 @@ TEST(Replay, TwoRunsReplayAsTheirMerge) {
             const Reason reason = from == to ? Reason::same_account : rng() % 10 == 0 ? Reason::cross_country : Reason::none;
             all.push_back(tr(from, to, 1 + int128(rng() % 50), k2024 + int64_t(rng() % 40), make_position(0, i), reason));
         }
-        std::vector<Transfer> first, second;
-        const int split = round % 3;  // both runs, then all in the first, then all in the second
-        for (const Transfer& t : all) (split == 0 ? (rng() % 2 ? first : second) : split == 1 ? first : second).push_back(t);
+        const size_t run_count = 1 + size_t(round % 5);
+        std::vector<std::vector<Transfer>> runs(run_count);
+        const bool one_run_holds_all = round % 10 >= 5;
+        const size_t holder = size_t(rng() % run_count);
+        for (const Transfer& t : all) runs[one_run_holds_all ? holder : size_t(rng() % run_count)].push_back(t);
+        std::vector<Transfer> side_by_side;
+        std::vector<size_t> later_run_starts;
+        for (std::vector<Transfer>& run : runs) {
+            ledger::sort_for_replay(run);
+            if (&run != &runs.front()) later_run_starts.push_back(side_by_side.size());
+            side_by_side.insert(side_by_side.end(), run.begin(), run.end());
+        }
         ledger::sort_for_replay(all);
-        ledger::sort_for_replay(first);
-        ledger::sort_for_replay(second);
         std::vector<int128> opening(accounts);
         for (int128& b : opening) b = int128(rng() % 60);
 
@@ -405,16 +414,16 @@ TEST(Replay, TwoRunsReplayAsTheirMerge) {
             expected[t.to] += t.amount;
         }
         std::vector<int128> balances = opening;
-        ReplayRun two;
-        ledger::replay(first, second, {}, balances, two.rejections, two.totals);
-        EXPECT_EQ(str(balances), str(expected)) << "round " << round;
-        ASSERT_EQ(two.rejections.size(), expected_rejections.size()) << "round " << round;
+        ReplayRun merged;
+        ledger::replay(side_by_side, later_run_starts, {}, balances, merged.rejections, merged.totals);
+        EXPECT_EQ(str(balances), str(expected)) << "round " << round << ", " << run_count << " runs";
+        ASSERT_EQ(merged.rejections.size(), expected_rejections.size()) << "round " << round;
         for (size_t i = 0; i < expected_rejections.size(); ++i) {
-            EXPECT_EQ(two.rejections[i].position(), expected_rejections[i].first) << "round " << round;
-            EXPECT_EQ(two.rejections[i].reason(), expected_rejections[i].second) << "round " << round;
+            EXPECT_EQ(merged.rejections[i].position(), expected_rejections[i].first) << "round " << round;
+            EXPECT_EQ(merged.rejections[i].reason(), expected_rejections[i].second) << "round " << round;
         }
-        EXPECT_EQ(two.totals.transfers, n);
-        EXPECT_EQ(two.totals.accepted, n - expected_rejections.size());
+        EXPECT_EQ(merged.totals.transfers, n);
+        EXPECT_EQ(merged.totals.accepted, n - expected_rejections.size());
     }
 }
 

@@ -90,15 +90,16 @@ public:
 
     // All-to-all of records inside their own vector. `records` holds this rank's own group first, then
     // one group per other rank in send_order; counts[r] is the size of rank r's group. Afterwards it
-    // holds the own group, unmoved, followed by the records the other ranks sent (their order is
-    // unspecified: the caller sorts). Records arrive in chunks into the room the records already sent
-    // have left, so no second vector of received records is ever held: the rank's peak is about the
-    // larger of what it parsed and what it keeps.
+    // holds the own group, unmoved, followed by what each other rank sent, a sender's records side by
+    // side and in the order it sent them; the senders come in the order of the returned counts (records
+    // from rank - 1, then rank - 2, ..., mod ranks). Records arrive in chunks into the room the records
+    // already sent have left, so no second vector of received records is ever held: the rank's peak is
+    // about the larger of what it parsed and what it keeps.
     // Chunks of `chunk_bytes` keep each message far below MPI's 2 GiB count limit; tests use small ones.
     static constexpr uint64_t kExchangeChunkBytes = uint64_t{4} << 20;
     template <class T>
-    void exchange_in_place(std::vector<T>& records, std::span<const uint64_t> counts,
-                           uint64_t chunk_bytes = kExchangeChunkBytes) {
+    std::vector<uint64_t> exchange_in_place(std::vector<T>& records, std::span<const uint64_t> counts,
+                                            uint64_t chunk_bytes = kExchangeChunkBytes) {
         static_assert(std::is_trivially_copyable_v<T>);
         const size_t own = size_t(counts[size_t(rank())]);
         std::vector<uint64_t> send_bytes(counts.begin(), counts.end());
@@ -121,6 +122,9 @@ public:
         exchange_groups_in_place(reinterpret_cast<char*>(records.data()), own * sizeof(T), held * sizeof(T),
                                  send_bytes, recv_bytes, chunk_bytes);
         records.resize(kept);
+        std::vector<uint64_t> received;
+        for (int d = 1; d < size(); ++d) received.push_back(recv_bytes[size_t((rank() - d + size()) % size())] / sizeof(T));
+        return received;
     }
 
     // Each rank contributes the same number of values; every rank gets all of them, rank after rank.
