@@ -25,9 +25,6 @@ struct Record {
         return std::tie(a.source, a.destination, a.serial) == std::tie(b.source, b.destination, b.serial) &&
                std::equal(std::begin(a.payload), std::end(a.payload), std::begin(b.payload));
     }
-    friend bool operator<(const Record& a, const Record& b) {
-        return std::tie(a.source, a.destination, a.serial) < std::tie(b.source, b.destination, b.serial);
-    }
 };
 
 Record make_record(uint32_t source, uint32_t destination, uint64_t serial) {
