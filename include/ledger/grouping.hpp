@@ -11,7 +11,7 @@
 // it fills, as a block behind the read position (a block's records were all read already, so nothing is
 // overwritten). The blocks are then moved, whole, into group order by following the permutation's
 // cycles; last, each group is shifted up to its final start and its unfilled buffer appended. Each
-// record is copied about three times, all in long sequential runs.
+// record is copied three or four times, each copy a long sequential run.
 #pragma once
 
 #include <algorithm>
@@ -77,7 +77,7 @@ void group_stably(std::span<Record> records, std::span<const size_t> layout, std
         if (blocks_of[g] * block + filled[g] != count[g])
             fail(ExitCode::internal, "records to group do not match their group counts");
 
-    // Where each block goes: a group's blocks side by side, the groups in layout order.
+    // Where each group's blocks lie once moved, and where its records start: the groups in layout order.
     std::vector<size_t> first_block(groups), first_record(groups);
     size_t next_block = 0, next_record = 0;
     for (const size_t g : layout) {
@@ -86,27 +86,30 @@ void group_stably(std::span<Record> records, std::span<const size_t> layout, std
         next_block += blocks_of[g];
         next_record += count[g];
     }
-    std::vector<size_t> destination(block_group.size());
+    // The block each place takes: a group's blocks side by side, in the order they were written.
+    std::vector<size_t> source(block_group.size());
     {
         std::vector<size_t> placed = first_block;
-        for (size_t b = 0; b < block_group.size(); ++b) destination[b] = placed[block_group[b]]++;
+        for (size_t b = 0; b < block_group.size(); ++b) source[placed[block_group[b]]++] = b;
     }
-    // Each cycle of the permutation is walked once, carrying one block; a block in place is marked by
-    // its destination being itself.
+    // Each cycle of the permutation is walked once: its first block is set aside, which leaves a hole, and
+    // the hole is filled from the block that belongs there, which moves the hole to where that block was,
+    // until the block set aside fills it. One copy of each block moved; a place done is marked by being
+    // its own source.
     std::vector<Record> carried(block);
     const auto block_at = [&](size_t b) { return records.data() + b * block; };
-    for (size_t start = 0; start < destination.size(); ++start) {
-        if (destination[start] == start) continue;
+    for (size_t start = 0; start < source.size(); ++start) {
+        if (source[start] == start) continue;
         std::memcpy(carried.data(), block_at(start), block * sizeof(Record));
-        size_t at = destination[start];
-        while (at != start) {
-            std::swap_ranges(carried.begin(), carried.end(), block_at(at));
-            const size_t next = destination[at];
-            destination[at] = at;
-            at = next;
+        size_t hole = start;
+        while (source[hole] != start) {
+            const size_t from = source[hole];
+            std::memcpy(block_at(hole), block_at(from), block * sizeof(Record));
+            source[hole] = hole;
+            hole = from;
         }
-        std::memcpy(block_at(start), carried.data(), block * sizeof(Record));
-        destination[start] = start;
+        std::memcpy(block_at(hole), carried.data(), block * sizeof(Record));
+        source[hole] = hole;
     }
 
     // From the last group to the first, each group's blocks move up to its start (never below where
@@ -114,7 +117,7 @@ void group_stably(std::span<Record> records, std::span<const size_t> layout, std
     for (auto g_at = layout.rbegin(); g_at != layout.rend(); ++g_at) {
         const size_t g = *g_at, full = blocks_of[g] * block;
         Record* const to = records.data() + first_record[g];
-        std::memmove(to, block_at(first_block[g]), full * sizeof(Record));
+        if (to != block_at(first_block[g])) std::memmove(to, block_at(first_block[g]), full * sizeof(Record));
         std::memcpy(to + full, buffers.data() + g * block, filled[g] * sizeof(Record));
     }
 }
