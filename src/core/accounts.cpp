@@ -145,7 +145,8 @@ bool add_plain_account(AccountTable& table, std::string_view id, std::string_vie
 void AccountTable::add(std::string_view id, std::string_view country_name, const Decimal& balance, uint64_t row_line) {
     ids.emplace_back(id);
     line.push_back(row_line);
-    opening.push_back(balance);
+    opening_units.push_back(balance.units);
+    opening_scale.push_back(uint8_t(balance.scale));  // 0..kMaxScale
     auto [country_it, is_new_country] = country_by_name.try_emplace(std::string(country_name), uint32_t(countries.size()));
     if (is_new_country) countries.emplace_back(country_name);
     country.push_back(country_it->second);
@@ -165,7 +166,8 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
     const size_t max_rows = size_t(count_line_feeds(text)) + 1;
     reserve_huge(table.ids, max_rows);
     reserve_huge(table.line, max_rows);
-    reserve_huge(table.opening, max_rows);
+    reserve_huge(table.opening_units, max_rows);
+    reserve_huge(table.opening_scale, max_rows);
     reserve_huge(table.country, max_rows);
     std::string error;
     size_t pos = reader.consumed();

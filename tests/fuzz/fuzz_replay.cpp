@@ -101,7 +101,7 @@ void check_output_reads_back(const AccountTable& accounts, std::span<const int12
         FUZZ_CHECK(back.ids[a] == accounts.ids[a], "ids read back unchanged");
         FUZZ_CHECK(back.countries[back.country[a]] == accounts.countries[accounts.country[a]],
                    "countries read back unchanged");
-        FUZZ_CHECK(back.opening[a].units == balances[a], "balances read back unchanged");
+        FUZZ_CHECK(back.opening(a).units == balances[a], "balances read back unchanged");
     }
 }
 
@@ -118,7 +118,7 @@ Outcome run(std::string_view accounts_text, std::string_view transactions_text, 
         const int scale = std::max(accounts.max_scale, read_transfer_file(file, accounts, bad, transfers, wide));
         std::vector<int128> balances(accounts.size());
         for (size_t a = 0; a < accounts.size(); ++a)
-            if (!rescale(accounts.opening[a], scale, &balances[a])) fail(ExitCode::bad_input, "balance overflows");
+            if (!rescale(accounts.opening(a), scale, &balances[a])) fail(ExitCode::bad_input, "balance overflows");
         rescale_transfers(transfers, wide, scale);
 
         std::vector<Transfer> reference = transfers;

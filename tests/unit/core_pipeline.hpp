@@ -95,7 +95,7 @@ inline CoreResult run_core(std::string_view accounts_csv, const std::vector<std:
 
     std::vector<int128> balances(accounts.size());
     for (size_t a = 0; a < accounts.size(); ++a) {
-        if (!ledger::rescale(accounts.opening[a], scale, &balances[a])) {
+        if (!ledger::rescale(accounts.opening(a), scale, &balances[a])) {
             throw ledger::LedgerError(ledger::ExitCode::bad_input, "opening balance overflows");
         }
     }

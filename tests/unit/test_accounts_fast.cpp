@@ -25,7 +25,7 @@ std::vector<std::string> read_all(const std::string& text, bool fast_rows, BadRo
         const AccountTable table = read_accounts(text, "accounts.csv", bad, fast_rows);
         for (size_t i = 0; i < table.size(); ++i)
             out.push_back(table.ids[i] + "|" + table.countries[table.country[i]] + "|" +
-                          format_units(table.opening[i].units, table.opening[i].scale) + "|" +
+                          format_units(table.opening(i).units, table.opening(i).scale) + "|" +
                           std::to_string(table.line[i]) + "|" + (table.find(table.ids[i]) == i ? "found" : "lost"));
         out.push_back("max_scale " + std::to_string(table.max_scale));
     } catch (const LedgerError& e) {

@@ -65,12 +65,12 @@ TEST(ReadAccounts, ColumnsByNameAndExactIds) {
     EXPECT_EQ(t.countries, (std::vector<std::string>{"US", "DE"}));
     EXPECT_EQ(t.country, (std::vector<uint32_t>{0, 1, 0}));
     EXPECT_EQ(t.line, (std::vector<uint64_t>{2, 3, 5}));
-    EXPECT_EQ(i128_str(t.opening[0].units), "105");
-    EXPECT_EQ(t.opening[0].scale, 1);
-    EXPECT_EQ(i128_str(t.opening[1].units), "3");
-    EXPECT_EQ(t.opening[1].scale, 0);
-    EXPECT_EQ(i128_str(t.opening[2].units), "-2125");
-    EXPECT_EQ(t.opening[2].scale, 3);
+    EXPECT_EQ(i128_str(t.opening(0).units), "105");
+    EXPECT_EQ(t.opening(0).scale, 1);
+    EXPECT_EQ(i128_str(t.opening(1).units), "3");
+    EXPECT_EQ(t.opening(1).scale, 0);
+    EXPECT_EQ(i128_str(t.opening(2).units), "-2125");
+    EXPECT_EQ(t.opening(2).scale, 3);
     EXPECT_EQ(t.max_scale, 3);
     EXPECT_EQ(t.find("007"), std::optional<uint32_t>(0));
     EXPECT_EQ(t.find("7"), std::optional<uint32_t>(1));
