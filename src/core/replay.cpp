@@ -19,8 +19,9 @@ void ReplayTotals::add(const ReplayTotals& other) {
 namespace {
 
 // The transfers of two sorted runs in the order of both together, one at a time. The pick is branch-free:
-// at np 2 a rank's two runs interleave at random, and a mispredicted branch per transfer costs more than
-// the merge.
+// where the runs' times overlap (the two ranks' parts of a file not exported in time order, or of two
+// files of the same hours) they interleave at random, and a mispredicted branch per transfer costs more
+// than the merge.
 class TwoRunMerge {
 public:
     TwoRunMerge(std::span<const Transfer> first, std::span<const Transfer> second) : first_(first), second_(second) {}
