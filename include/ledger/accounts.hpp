@@ -25,6 +25,7 @@ struct AccountTable {
     // they lie instead of into a second vector (M: 31 MB less fresh memory on every rank).
     std::vector<int128> opening_units;
     std::vector<uint8_t> opening_scale;
+    // Only until rescale_opening, which takes the units and drops the scales.
     Decimal opening(size_t account) const { return Decimal{opening_units[account], opening_scale[account]}; }
     std::vector<uint64_t> line;           // per account: line in the accounts file
     std::vector<std::string> countries;   // names, in order of first appearance

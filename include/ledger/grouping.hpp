@@ -11,7 +11,7 @@
 // it fills, as a block behind the read position (a block's records were all read already, so nothing is
 // overwritten). The blocks are then moved, whole, into group order by following the permutation's
 // cycles; last, each group is shifted up to its final start and its unfilled buffer appended. Each
-// record is copied three or four times, each copy a long sequential run.
+// record is copied two to four times, each copy part of a long sequential run.
 #pragma once
 
 #include <algorithm>
@@ -33,13 +33,15 @@ inline constexpr size_t kMaxGroupingBlockBytes = size_t{512} << 10;
 
 template <class Record>
 size_t grouping_block_records(size_t groups) {
+    static_assert(sizeof(Record) * 64 <= kMaxGroupingBlockBytes, "a block holds at least 64 records");
     const size_t per_group = kGroupingScratchBytes / (groups + 1) / sizeof(Record);
     return std::clamp<size_t>(per_group, 64, kMaxGroupingBlockBytes / sizeof(Record));
 }
 
 // Lays `records` out as the groups named in `layout`, in that order, each group's records in their
 // order before. group_of(record) is the record's group, an index into `count`, which holds how many
-// records each group has (a LedgerError(internal) if it does not). Every group appears in `layout` once.
+// records each group has. Every group appears in `layout` once. A layout or counts that break these rules
+// are a LedgerError(internal), after which the records are in no particular order.
 // prefetch(record) is called kPrefetchAhead records before group_of(record): a group found through a
 // table read at random (a sender's country) misses the cache, and the dealing loop otherwise waits for
 // each miss in turn (M at np 2: the grouping took 0.36-0.46 s a rank without it).
@@ -52,6 +54,11 @@ void group_stably(std::span<Record> records, std::span<const size_t> layout, std
     const size_t groups = count.size();
     if (block == 0) block = grouping_block_records<Record>(groups);
     if (layout.size() != groups) fail(ExitCode::internal, "grouping layout does not name every group once");
+    std::vector<bool> named(groups, false);
+    for (const size_t g : layout) {
+        if (g >= groups || named[g]) fail(ExitCode::internal, "grouping layout does not name every group once");
+        named[g] = true;
+    }
 
     // Deal into the buffers; a full buffer becomes the next block at the front.
     std::vector<Record> buffers(groups * block);
@@ -117,8 +124,9 @@ void group_stably(std::span<Record> records, std::span<const size_t> layout, std
     for (auto g_at = layout.rbegin(); g_at != layout.rend(); ++g_at) {
         const size_t g = *g_at, full = blocks_of[g] * block;
         Record* const to = records.data() + first_record[g];
-        if (to != block_at(first_block[g])) std::memmove(to, block_at(first_block[g]), full * sizeof(Record));
-        std::memcpy(to + full, buffers.data() + g * block, filled[g] * sizeof(Record));
+        // Both guarded: a group with nothing to move may sit in an empty vector, whose data() may be null.
+        if (full != 0 && to != block_at(first_block[g])) std::memmove(to, block_at(first_block[g]), full * sizeof(Record));
+        if (filled[g] != 0) std::memcpy(to + full, buffers.data() + g * block, filled[g] * sizeof(Record));
     }
 }
 

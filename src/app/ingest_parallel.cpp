@@ -229,28 +229,39 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
     const std::vector<size_t> layout = group_layout(rank, ranks);
     {
         StageTimer timer(times, Stage::partition);
-        split_static_rejections(share.transfers, share.wide, work.static_rejections, work.static_totals);
-        const std::vector<uint64_t> local_per_country = transfers_per_country(share.transfers, inputs.accounts);
+        std::vector<uint64_t> local_per_country;
+        step(exchange, [&] {
+            split_static_rejections(share.transfers, share.wide, work.static_rejections, work.static_totals);
+            local_per_country = transfers_per_country(share.transfers, inputs.accounts);
+        });
         per_country = local_per_country;
         exchange.sum_in_place(per_country);
         owner = assign_countries(per_country, ranks);
-        // The transfers' group sizes follow from the counts per country; the wide amounts are counted.
-        group_counts.assign(size_t(ranks), 0);
-        wide_counts.assign(size_t(ranks), 0);
-        for (size_t c = 0; c < local_per_country.size(); ++c) group_counts[size_t(owner[c])] += local_per_country[c];
-        for (const WideAmount& w : share.wide) ++wide_counts[size_t(owner[inputs.accounts.country[w.from]])];
-        if (ranks > 1) {
-            group_by_owner(share.transfers, layout, group_counts, owner, inputs.accounts);
-            group_by_owner(share.wide, layout, wide_counts, owner, inputs.accounts);
-        }
+        step(exchange, [&] {
+            // The transfers' group sizes follow from the counts per country; the wide amounts are counted.
+            group_counts.assign(size_t(ranks), 0);
+            wide_counts.assign(size_t(ranks), 0);
+            for (size_t c = 0; c < local_per_country.size(); ++c) group_counts[size_t(owner[c])] += local_per_country[c];
+            for (const WideAmount& w : share.wide) ++wide_counts[size_t(owner[inputs.accounts.country[w.from]])];
+            uint64_t grouped = 0;
+            for (const uint64_t n : group_counts) grouped += n;
+            if (grouped != share.transfers.size())
+                fail(ExitCode::internal, "the transfers counted per country do not match the transfers held");
+            if (ranks > 1) {
+                group_by_owner(share.transfers, layout, group_counts, owner, inputs.accounts);
+                group_by_owner(share.wide, layout, wide_counts, owner, inputs.accounts);
+            }
+        });
     }
     {
         StageTimer timer(times, Stage::sort);
-        size_t begin = 0;
-        for (const size_t r : layout) {
-            sort_for_replay(std::span(share.transfers).subspan(begin, size_t(group_counts[r])));
-            begin += size_t(group_counts[r]);
-        }
+        step(exchange, [&] {
+            size_t begin = 0;
+            for (const size_t r : layout) {
+                sort_for_replay(std::span(share.transfers).subspan(begin, size_t(group_counts[r])));
+                begin += size_t(group_counts[r]);
+            }
+        });
     }
     {
         StageTimer timer(times, Stage::exchange);

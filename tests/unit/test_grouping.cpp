@@ -1,7 +1,8 @@
 // group_stably (grouping.hpp): records laid out by group in the layout's order, every group keeping its
 // records' order, for block sizes that divide the groups evenly and ones that leave every buffer partly
-// filled, one group or many, empty groups, and counts that do not match (an internal error, not a
-// silently wrong layout). The expected layout is built the obvious way, with a copy per group.
+// filled, one group or many, empty groups, no records, and counts or a layout that do not match (an
+// internal error, not a silently wrong layout). The expected layout is built the obvious way, with a
+// copy per group.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -80,6 +81,25 @@ TEST(GroupStably, DefaultBlockOnManyRecords) {
     const std::vector<Item> want = expected_layout(items, layout);
     group(items, layout, counts_of(items, 3), 0);
     EXPECT_EQ(items, want);
+}
+
+TEST(GroupStably, ALayoutThatDoesNotNameEveryGroupOnceIsAnInternalError) {
+    for (const std::vector<size_t>& layout : {std::vector<size_t>{0, 0}, std::vector<size_t>{0, 2}, std::vector<size_t>{1},
+                                             std::vector<size_t>{}}) {
+        std::vector<Item> items = items_of({0, 1, 1, 0, 1});
+        try {
+            group(items, layout, counts_of(items, 2), 2);
+            ADD_FAILURE() << "a layout of " << layout.size() << " groups was taken";
+        } catch (const ledger::LedgerError& e) {
+            EXPECT_EQ(e.code(), ledger::ExitCode::internal);
+        }
+    }
+}
+
+TEST(GroupStably, NothingToGroup) {
+    std::vector<Item> items;
+    group(items, {1, 0}, {0, 0}, 4);
+    EXPECT_TRUE(items.empty());
 }
 
 TEST(GroupStably, MiscountedGroupsAreAnInternalError) {

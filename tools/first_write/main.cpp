@@ -3,7 +3,7 @@
 //
 // A floor for the benchmark, like `wc -l`: on a virtual machine whose host takes freed memory back, the
 // first write to fresh memory costs far more than the copy itself, and a rank's records are most of the
-// memory it writes (scripts/bench.sh runs it with the record count of one rank at np 2).
+// memory it writes (scripts/bench-first-write.sh runs it with the record counts of one rank on M).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,7 +16,7 @@
 int main(int argc, char** argv) {
     char* end = nullptr;
     const unsigned long long count = argc == 2 ? std::strtoull(argv[1], &end, 10) : 0;
-    if (argc != 2 || end == argv[1] || *end != '\0') {
+    if (argc != 2 || argv[1][0] < '0' || argv[1][0] > '9' || *end != '\0') {
         std::fprintf(stderr, "usage: ledger-first-write RECORD_COUNT\n");
         return 2;
     }
