@@ -47,20 +47,21 @@ private:
 // keys in a binary heap, a few compares per transfer for the 64 runs of a 64-rank job.
 class ManyRunMerge {
 public:
+    // Each run is what is left of it: its front is its next transfer.
     explicit ManyRunMerge(std::vector<std::span<const Transfer>> runs) : runs_(std::move(runs)) {
         for (uint32_t r = 0; r < runs_.size(); ++r)
             if (!runs_[r].empty()) heads_.push_back({runs_[r].front().order, r});
         std::make_heap(heads_.begin(), heads_.end(), later);
-        next_.assign(runs_.size(), 0);
     }
 
     const Transfer* next() {
         std::pop_heap(heads_.begin(), heads_.end(), later);
         Head& head = heads_.back();
-        const std::span<const Transfer> run = runs_[head.run];
-        const Transfer* t = &run[next_[head.run]++];
-        if (next_[head.run] < run.size()) {
-            head.key = run[next_[head.run]].order;
+        std::span<const Transfer>& run = runs_[head.run];
+        const Transfer* t = &run.front();
+        run = run.subspan(1);
+        if (!run.empty()) {
+            head.key = run.front().order;
             std::push_heap(heads_.begin(), heads_.end(), later);
         } else {
             heads_.pop_back();
@@ -76,7 +77,6 @@ private:
     static bool later(const Head& a, const Head& b) { return b.key < a.key; }  // the heap's top is the earliest
     std::vector<std::span<const Transfer>> runs_;
     std::vector<Head> heads_;
-    std::vector<size_t> next_;
 };
 
 // Applies the transfers `merged` yields (`total` of them) to the balances, in that order.
