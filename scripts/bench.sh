@@ -9,6 +9,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/mpi-env.sh"
+source "$root/scripts/bench/common.sh"
 build="${LEDGER_BUILD_DIR:-$root/build}"
 ledger="$build/ledger" gen="$build/tools/ledger-gen"
 [ -x "$ledger" ] && [ -x "$gen" ] || bash "$root/scripts/build.sh" >/dev/null
@@ -36,7 +37,6 @@ gen_args() {  # workload -> ledger-gen arguments
   esac
 }
 
-median_of() { python3 -c "import statistics,sys; print(statistics.median(map(float, sys.argv[1:])))" "$@"; }
 
 for w in $workloads; do
   dir="$data/$w"
@@ -67,7 +67,6 @@ for w in $workloads; do
           --output "$dir/out-$ingest-$np.csv" --ingest "$ingest" --report "$rep" --log-level error; } 2>&1 | tail -1)
         times+=("$t") reports+=("$t $rep")
       done
-      med=$(median_of "${times[@]}")
       rep=$(printf '%s\n' "${reports[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p" | cut -d' ' -f2)
       echo "{\"workload\":\"$w\",\"row\":\"ledger np $np $ingest\",\"runs\":[$(IFS=,; echo "${times[*]}")],\"transfers\":$transfers,\"bytes\":$bytes,\"wc_seconds\":$wc_s,\"report\":$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$rep")}" >>"$raw"
       cmp -s "$dir/out-root-1.csv" "$dir/out-$ingest-$np.csv" || { echo "bench: $w np $np $ingest output differs from np 1 root" >&2; exit 1; }
@@ -86,5 +85,5 @@ for w in $workloads; do
   fi
 done
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); runs per row: $runs (median)"
+echo "machine: $(machine_description); runs per row: $runs (median)"
 python3 "$root/scripts/bench/table.py" "$raw"

@@ -1,5 +1,6 @@
 // ledger-first-write COUNT: reserves and populates room for COUNT transfer records exactly as the parse
-// does (reserve_prefaulted: 2 MiB pages, populated in one call), and prints the seconds that took.
+// does (reserve_prefaulted: 2 MiB pages, populated in one call), and prints the seconds that took and the
+// bytes it populated.
 //
 // A floor for the benchmark, like `wc -l`: on a virtual machine whose host takes freed memory back, the
 // first write to fresh memory costs far more than the copy itself, and a rank's records are most of the
@@ -24,6 +25,6 @@ int main(int argc, char** argv) {
     std::vector<ledger::Transfer> records;
     ledger::reserve_prefaulted(records, size_t(count));
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    std::printf("%.3f\n", took.count());
+    std::printf("%.3f %llu\n", took.count(), static_cast<unsigned long long>(count * sizeof(ledger::Transfer)));
     return 0;
 }
