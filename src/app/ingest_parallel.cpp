@@ -158,14 +158,6 @@ void fail_on_first_problem(const Options& options, const Share& share) {
     if (share.file_failure) throw *share.file_failure;
 }
 
-// The order of the groups in a rank's records before the exchange: its own group first, then the others
-// in Exchange::send_order, the layout exchange_in_place works on.
-std::vector<size_t> group_layout(int rank, int ranks) {
-    std::vector<size_t> layout{size_t(rank)};
-    for (const int r : mpi::Exchange::send_order(rank, ranks)) layout.push_back(size_t(r));
-    return layout;
-}
-
 // Lays each record (a transfer or a wide amount: both name their sender) into the group of the rank that
 // replays its sender's country, in place and in input order within each group (grouping.hpp).
 template <class Record>
@@ -226,7 +218,7 @@ RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, Ro
     // day exported in time order, so it sorts in two passes.
     std::vector<uint64_t> group_counts, wide_counts;
     std::vector<int> owner;
-    const std::vector<size_t> layout = group_layout(rank, ranks);
+    const std::vector<size_t> layout = mpi::Exchange::group_layout(rank, ranks);
     {
         StageTimer timer(times, Stage::partition);
         std::vector<uint64_t> local_per_country;

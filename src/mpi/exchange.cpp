@@ -128,6 +128,12 @@ std::vector<int> Exchange::send_order(int rank, int ranks) {
     return order;
 }
 
+std::vector<size_t> Exchange::group_layout(int rank, int ranks) {
+    std::vector<size_t> layout{size_t(rank)};
+    for (const int r : send_order(rank, ranks)) layout.push_back(size_t(r));
+    return layout;
+}
+
 // Step by step (see send_order), each step in chunks: a chunk goes out from the front of the records
 // not yet sent while one comes in. An incoming chunk belongs right after the records already in place;
 // it lands there when that room has been sent away or lies past what the rank held, and otherwise waits

@@ -54,11 +54,9 @@ uint64_t own_only(int source, int destination, int, uint64_t) { return source ==
 std::vector<Record> grouped_records(int rank, int ranks, Shape shape, uint64_t seed, std::vector<uint64_t>& counts) {
     counts.assign(size_t(ranks), 0);
     std::vector<Record> records;
-    std::vector<int> layout{rank};
-    for (const int r : ledger::mpi::Exchange::send_order(rank, ranks)) layout.push_back(r);
-    for (const int destination : layout) {
-        counts[size_t(destination)] = shape(rank, destination, ranks, seed);
-        for (uint64_t i = 0; i < counts[size_t(destination)]; ++i)
+    for (const size_t destination : ledger::mpi::Exchange::group_layout(rank, ranks)) {
+        counts[destination] = shape(rank, int(destination), ranks, seed);
+        for (uint64_t i = 0; i < counts[destination]; ++i)
             records.push_back(make_record(uint32_t(rank), uint32_t(destination), i));
     }
     return records;

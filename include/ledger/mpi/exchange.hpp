@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/mpi/communicator.hpp>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -87,6 +88,8 @@ public:
     // rank + 1, rank + 2, ... (mod ranks). At step d every rank sends to rank + d and receives from
     // rank - d, so each step is one send and one receive per rank, and every pair meets exactly once.
     static std::vector<int> send_order(int rank, int ranks);
+    // The groups in the order exchange_in_place expects them in a rank's records: its own, then send_order.
+    static std::vector<size_t> group_layout(int rank, int ranks);
 
     // All-to-all of records inside their own vector. `records` holds this rank's own group first, then
     // one group per other rank in send_order; counts[r] is the size of rank r's group. Afterwards it
