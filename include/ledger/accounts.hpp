@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ledger/bad_rows.hpp"
+#include "ledger/csv.hpp"
 #include "ledger/decimal.hpp"
 
 namespace ledger {
@@ -97,6 +98,31 @@ inline std::optional<uint64_t> canonical_number(std::string_view id) {
     }
     return value;
 }
+
+// The header of an accounts file; sets *rows_start to the byte where its data rows begin and *rows_line
+// to that byte's line.
+HeaderMap read_account_header(std::string_view text, const std::string& file_name, uint64_t* rows_start,
+                              uint64_t* rows_line);
+
+// A line-aligned part of an accounts file: the rows that start in [begin, stop_at) of `text` (the whole
+// file), the first on line first_line.
+struct AccountPart {
+    std::string_view text;
+    std::string file_name;
+    HeaderMap header;
+    uint64_t begin = 0, stop_at = UINT64_MAX;
+    uint64_t first_line = 1;
+    bool fast_rows = true;
+};
+// Where a part's rows were found: a part's first row must be where the previous part stopped.
+struct AccountRowsRead {
+    uint64_t first_row_offset = UINT64_MAX;  // none read
+    uint64_t next_row_offset = UINT64_MAX;   // first row at or after stop_at (UINT64_MAX: end of file)
+};
+// Appends the rows of one part to `table`, which is not indexed and not checked for duplicates (the caller
+// does that, for the part alone or across parts). Bad rows go to `bad` (file index 0); under the fail
+// policy the first one throws, and `table` then holds the rows before it.
+AccountRowsRead read_account_rows(const AccountPart& part, BadRowSink& bad, AccountTable& table);
 
 // Parses a whole accounts file. Bad rows go to `bad` (file index 0); a duplicate account number is an
 // input error naming both lines, whatever the bad-row policy. Plain rows are split without the general

@@ -25,7 +25,13 @@ public:
     // Writes `content` to the temporary of `path` (flushed and synced). Throws LedgerError(io).
     void stage(const std::string& path, std::string_view content);
 
-    // Renames every staged file into place. Throws LedgerError(io).
+    // Creates the empty temporary of `path` for writers elsewhere (other ranks) to fill, and returns its
+    // name; commit_all renames it like a staged one. Returns "" for a path that is not a regular file,
+    // which cannot be written at offsets: stage() its whole content instead. Throws LedgerError(io).
+    std::string reserve(const std::string& path);
+
+    // Renames every staged or reserved file into place, in the order they were staged, then syncs each
+    // directory, so that the renames survive a crash. Throws LedgerError(io).
     void commit_all();
 
     // Removes every temporary that was not committed.

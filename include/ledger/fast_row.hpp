@@ -16,6 +16,7 @@
 
 #include "ledger/accounts.hpp"
 #include "ledger/csv.hpp"
+#include "ledger/id_dictionary.hpp"
 #include "ledger/instant.hpp"
 #include "ledger/plain_row.hpp"
 #include "ledger/records.hpp"
@@ -25,6 +26,9 @@ namespace ledger {
 class FastRowReader {
 public:
     FastRowReader(const HeaderMap& header, const AccountTable& accounts, std::vector<Transfer>& out,
+                  std::vector<WideAmount>& wide);
+    // Names accounts by keys interned in `ids` instead (see read_transfer_rows).
+    FastRowReader(const HeaderMap& header, IdDictionary& ids, std::vector<Transfer>& out,
                   std::vector<WideAmount>& wide);
     FastRowReader(const FastRowReader&) = delete;
     FastRowReader& operator=(const FastRowReader&) = delete;
@@ -45,6 +49,7 @@ private:
     int date_field_, from_field_, amount_field_, to_field_;
     bool usable_;
     const AccountTable& accounts_;
+    IdDictionary* interned_ = nullptr;  // when set, ids are interned here rather than looked up
     std::vector<Transfer>& out_;
     std::vector<WideAmount>& wide_;
     // The day of the previous row: a day's transfers share their date, so most rows skip the calendar.

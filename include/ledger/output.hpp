@@ -14,7 +14,10 @@ namespace ledger {
 
 // `accountNumber,country,balance`, one row per account in accounts-file order, every balance with
 // exactly `scale` fraction digits: the schema of the input, so today's output is tomorrow's input.
+inline constexpr std::string_view kBalancesHeader = "accountNumber,country,balance\n";
 std::string format_balances(const AccountTable& accounts, std::span<const int128> balances, int scale);
+// The rows alone, for a rank that writes a share of the file.
+void append_balance_rows(std::string& out, const AccountTable& accounts, std::span<const int128> balances, int scale);
 
 inline constexpr std::string_view kRejectedHeader = "date,fromAccountNumber,transferAmount,toAccountNumber,reason\n";
 void append_rejected_row(std::string& out, const TransferFields& fields, Reason reason);

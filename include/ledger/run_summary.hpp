@@ -23,6 +23,9 @@ struct RankSummary {
     uint64_t bytes_received = 0;
     uint64_t peak_rss_bytes = 0;
     StageSeconds stages_seconds;
+    uint64_t accounts_held = 0;         // the most accounts it held in one role (read, directory, replay)
+    uint64_t input_bytes_parsed = 0;    // bytes of the input files it parsed
+    uint64_t output_bytes_written = 0;  // bytes of the output files it wrote
 };
 
 struct InputSummary {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "ledger/accounts.hpp"
 #include "ledger/bad_rows.hpp"
 #include "ledger/csv.hpp"
+#include "ledger/id_dictionary.hpp"
 #include "ledger/records.hpp"
 
 namespace ledger {
@@ -61,6 +63,12 @@ size_t max_rows_in(const TransferText& part);
 RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
                             BadRowSink& bad, std::vector<Transfer>& out, std::vector<WideAmount>& wide);
 
+// The same for a rank that holds no accounts table: each row's accounts are named by keys interned in
+// `ids`, and its static reason is provisional (only invalid_amount and same_account can show; an id may
+// still turn out unknown). resolve_static_reasons decides the reasons once the keys are resolved.
+RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, IdDictionary& ids, BadRowSink& bad,
+                            std::vector<Transfer>& out, std::vector<WideAmount>& wide);
+
 // Resolves the header of a whole transactions file from its first row. Returns the header and sets
 // *rows_start to the byte (relative to file.text) where data rows begin and *rows_line to its line.
 HeaderMap read_transfer_header(const TransferText& file, size_t* rows_start, uint64_t* rows_line);
@@ -74,6 +82,12 @@ int read_transfer_file(const TransferText& file, const AccountTable& accounts, B
 Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTable& accounts);
 // The same with the accounts' countries already looked up (ignored for an unknown account).
 Reason static_reason(uint32_t from, uint32_t to, int128 amount, uint32_t from_country, uint32_t to_country);
+
+// Decides the static reasons of transfers read with interned keys, once each key's account is known:
+// key_country[key] is the country of the account with that id, or kUnknownAccount when there is none.
+// The wide amounts (sorted by position) take their transfers' reasons. The keys stay as they are.
+void resolve_static_reasons(std::span<Transfer> transfers, std::span<WideAmount> wide,
+                            std::span<const uint32_t> key_country);
 
 // Rescales every amount, in the records and in `wide`, to `scale`; an amount that outgrows its record
 // moves to `wide`, which stays sorted by position. Throws PositionedError(bad_input) naming the earliest

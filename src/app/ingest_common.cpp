@@ -4,8 +4,23 @@
 
 #include "ledger/atomic_output.hpp"
 #include "ledger/errors.hpp"
+#include "ledger/input_file.hpp"
 
 namespace ledger {
+
+void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files, const Options& options,
+                        const mpi::Exchange& exchange) {
+    if (!failure.order_is_position || !exchange.is_root()) return;
+    const uint32_t file = position_file(failure.order);
+    if (file >= files.size()) return;
+    const std::string_view text = files[file].text();
+    const uint64_t offset = position_offset(failure.order);
+    std::string_view row = text.substr(std::min<uint64_t>(offset, text.size()));
+    row = row.substr(0, row.find('\n'));
+    if (!row.empty() && row.back() == '\r') row.remove_suffix(1);
+    failure.message = bad_row_message(options.transactions[file], line_of_offset(text, offset), failure.message, row);
+    failure.order_is_position = false;
+}
 
 void check_output_paths(const Options& options) {
     for (const auto& output : output_files(options)) check_output_path(*output.second);

@@ -11,6 +11,11 @@
 
 namespace ledger {
 
+// An agreed failure known by a transfer's input position becomes `file:line: message (row)` on rank 0,
+// which has the transactions files mapped in `files` (in the order given).
+void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files, const Options& options,
+                        const mpi::Exchange& exchange);
+
 // Fails fast (before any heavy work) on an output path that cannot be written.
 void check_output_paths(const Options& options);
 

@@ -1,20 +1,20 @@
-// The scaling ingest (`--ingest parallel`): every rank parses a line-aligned share of every transactions
-// file, sorts its share, and sends each record to the rank that owns its country in one all-to-all;
-// owners merge the sorted runs they receive. Countries are assigned from the global per-country counts.
-// Every rank parses the accounts file itself: it needs the id-to-index map anyway, and reading a shared
-// file in parallel costs no more wall time than one rank reading it and broadcasting the bytes.
+// The scaling pipeline (`--ingest parallel`, the default), as a composition of the stages in stages/:
+// every rank reads a share of the accounts and of the transactions; ids are resolved through a directory
+// spread over the ranks; records go to the rank that replays their country; closing balances and
+// rejections go to the ranks that write them; every rank writes its ranges of the outputs. No stage is
+// done by one rank for all, and no rank holds more than its share of the accounts or the transfers.
 #pragma once
 
 #include "ledger/mpi/exchange.hpp"
+#include "ops/progress.hpp"
 #include "options.hpp"
-#include "rank_work.hpp"
+#include "pipeline_outcome.hpp"
 #include "stage_clock.hpp"
 
 namespace ledger {
 
-// Collective. Fills `inputs` on every rank (rank 0 also gets every rank's bad rows) and returns this
-// rank's work.
-RankWork run_parallel_ingest(const Options& options, mpi::Exchange& exchange, RootState& inputs, StageTimes& times,
-                             ProgressReporter& progress);
+// Collective. Writes the outputs; rank 0 gets every rank's figures in the outcome.
+PipelineOutcome run_parallel_pipeline(const Options& options, mpi::Exchange& exchange, StageTimes& times,
+                                      ProgressReporter& progress);
 
 }  // namespace ledger

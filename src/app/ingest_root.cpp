@@ -9,6 +9,7 @@
 #include "ledger/atomic_output.hpp"
 #include "ledger/transfers.hpp"
 #include "step.hpp"
+#include "write_outputs.hpp"
 
 namespace ledger {
 
@@ -97,6 +98,44 @@ RankWork run_root_ingest(const Options& options, mpi::Exchange& exchange, RootSt
         if (!exchange.is_root()) work = decode_work(mine);
     });
     return work;
+}
+
+PipelineOutcome run_root_pipeline(const Options& options, mpi::Exchange& exchange, StageTimes& times,
+                                  ProgressReporter& progress) {
+    RootState root(options.on_bad_row);
+    PipelineOutcome outcome;
+    try {
+        RankWork work = run_root_ingest(options, exchange, root, times, progress);
+        RankResult mine;
+        step(exchange, [&] {
+            StageTimer timer(times, Stage::replay);
+            mine = replay_work(work, exchange.rank(), progress);
+        });
+        {
+            StageTimer timer(times, Stage::gather);
+            mine.figures.accounts_held = exchange.is_root() ? root.accounts.size() : mine.account_index.size();
+            if (exchange.is_root()) {
+                mine.figures.input_bytes_parsed = input_file_size(options.accounts);
+                for (const InputFile& file : root.transaction_files) mine.figures.input_bytes_parsed += file.size();
+            }
+            mine.figures.times = times;
+            outcome.ranks = gather_rank_results(std::move(mine), exchange);
+        }
+        step(exchange, [&] {
+            if (!exchange.is_root()) return;
+            StageTimer timer(times, Stage::write);
+            outcome.ranks[0].figures.output_bytes_written = write_outputs(options, root, work.shape.scale, outcome.ranks);
+            outcome.accounts = root.accounts.size();
+            outcome.countries = root.accounts.countries.size();
+            outcome.transfers_read = root.transfers_read;
+            outcome.bad_rows = root.bad.rows().size();
+            outcome.scale = work.shape.scale;
+        });
+    } catch (AgreedFailure& agreed) {
+        name_file_and_line(agreed.failure, root.transaction_files, options, exchange);
+        throw;
+    }
+    return outcome;
 }
 
 }  // namespace ledger

@@ -53,6 +53,15 @@ RankResult replay_work(RankWork& work, int rank, ProgressReporter& progress) {
     return result;
 }
 
+std::vector<RankResult> gather_rank_results(RankResult mine, mpi::Exchange& exchange) {
+    mine.figures.bytes_sent = exchange.bytes_sent();
+    mine.figures.bytes_received = exchange.bytes_received();
+    mine.figures.peak_rss_bytes = peak_rss_bytes();
+    std::vector<RankResult> results;
+    for (const mpi::Bytes& bytes : exchange.gather_to_root(encode_result(mine))) results.push_back(decode_result(bytes));
+    return results;
+}
+
 mpi::Bytes encode_result(const RankResult& result) {
     mpi::Bytes out;
     mpi::append_value(out, result.figures);

@@ -20,6 +20,9 @@ struct RankFigures {
     uint64_t bytes_sent = 0;
     uint64_t bytes_received = 0;
     uint64_t peak_rss_bytes = 0;
+    uint64_t accounts_held = 0;         // the most accounts this rank held in one role (read, directory, replay)
+    uint64_t input_bytes_parsed = 0;    // bytes of the input files this rank parsed
+    uint64_t output_bytes_written = 0;  // bytes of the output files this rank wrote
     StageTimes times;
 };
 
@@ -38,5 +41,9 @@ mpi::Bytes encode_result(const RankResult& result);
 RankResult decode_result(std::span<const char> bytes);
 
 uint64_t peak_rss_bytes();
+
+// Collective: every rank's result reaches rank 0 (others get an empty list), with this rank's bytes on
+// the wire and peak memory filled in first.
+std::vector<RankResult> gather_rank_results(RankResult mine, mpi::Exchange& exchange);
 
 }  // namespace ledger

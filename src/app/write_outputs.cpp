@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
-
 #include "ledger/atomic_output.hpp"
 #include "ledger/order.hpp"
 #include "ledger/output.hpp"
@@ -43,25 +41,27 @@ std::string format_quarantine(const std::vector<BadRow>& rows) {
 
 }  // namespace
 
-JobOutcome write_outputs(const Options& options, const RootState& root, int scale, std::vector<RankResult>& results) {
-    JobOutcome outcome;
-    outcome.scale = scale;
-    outcome.bad_rows = root.bad.rows().size();
+uint64_t write_outputs(const Options& options, const RootState& root, int scale, std::vector<RankResult>& results) {
     std::vector<int128> closing = root.opening;
     std::vector<Rejection> rejections;
     for (RankResult& r : results) {
         for (size_t i = 0; i < r.account_index.size(); ++i) closing[r.account_index[i]] = r.closing[i];
         rejections.insert(rejections.end(), r.rejections.begin(), r.rejections.end());
-        outcome.totals.add(r.totals);
+        std::vector<int128>().swap(r.closing);
+        std::vector<Rejection>().swap(r.rejections);
     }
+    // Staged in rename order: the balances last, so that a new balances file means every output is new.
     AtomicOutputs outputs;
-    outputs.stage(options.output, format_balances(root.accounts, closing, scale));
-    if (!options.rejected.empty()) outputs.stage(options.rejected, format_rejected(root, rejections));
-    if (!options.quarantine.empty()) outputs.stage(options.quarantine, format_quarantine(root.bad.rows()));
+    uint64_t written = 0;
+    auto stage = [&](const std::string& path, const std::string& content) {
+        outputs.stage(path, content);
+        written += content.size();
+    };
+    if (!options.rejected.empty()) stage(options.rejected, format_rejected(root, rejections));
+    if (!options.quarantine.empty()) stage(options.quarantine, format_quarantine(root.bad.rows()));
+    stage(options.output, format_balances(root.accounts, closing, scale));
     outputs.commit_all();
-    if (options.quarantine.empty() && !root.bad.rows().empty())
-        spdlog::warn("{} bad rows skipped and not saved: give --quarantine PATH to keep them", root.bad.rows().size());
-    return outcome;
+    return written;
 }
 
 }  // namespace ledger

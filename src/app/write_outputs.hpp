@@ -9,12 +9,7 @@
 
 namespace ledger {
 
-struct JobOutcome {
-    ReplayTotals totals;
-    uint64_t bad_rows = 0;
-    int scale = 0;
-};
-
-JobOutcome write_outputs(const Options& options, const RootState& root, int scale, std::vector<RankResult>& results);
+// Writes every output from the gathered results (their rows are used up) and returns the bytes written.
+uint64_t write_outputs(const Options& options, const RootState& root, int scale, std::vector<RankResult>& results);
 
 }  // namespace ledger

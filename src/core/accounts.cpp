@@ -23,9 +23,12 @@ namespace {
 
 [[noreturn]] void duplicate_account(const AccountTable& table, const std::string& file_name, uint32_t first,
                                     uint32_t again) {
-    fail(ExitCode::bad_input, file_name + ":" + std::to_string(table.line[again]) + ": duplicate account '" +
-                                  excerpt(table.ids[again]) + "', first defined at line " +
-                                  std::to_string(table.line[first]));
+    // Ordered by the repeat's line (the accounts file is input 0), so that ranks that each index some of
+    // the accounts agree on the earliest repeat in file order.
+    throw LedgerError(ExitCode::bad_input,
+                      file_name + ":" + std::to_string(table.line[again]) + ": duplicate account '" +
+                          excerpt(table.ids[again]) + "', first defined at line " + std::to_string(table.line[first]),
+                      table.line[again]);
 }
 
 }  // namespace
@@ -153,56 +156,85 @@ void AccountTable::add(std::string_view id, std::string_view country_name, const
     if (balance.scale > max_scale) max_scale = balance.scale;
 }
 
-AccountTable read_accounts(std::string_view text, const std::string& file_name, BadRowSink& bad, bool fast_rows) {
-    AccountTable table;
-    CsvReader reader(text);
-    CsvRow row;
-    if (!reader.next(row)) fail(ExitCode::bad_input, file_name + ": empty file, expected a header line");
-    const HeaderMap header = resolve_header(row, kAccountColumns, file_name);
+AccountRowsRead read_account_rows(const AccountPart& part, BadRowSink& bad, AccountTable& table) {
+    const HeaderMap& header = part.header;
     const size_t id_col = size_t(header.column[0]), country_col = size_t(header.column[1]),
                  balance_col = size_t(header.column[2]);
-    fast_rows = fast_rows && header.field_count == std::size(kAccountColumns);
-
-    const size_t max_rows = size_t(count_line_feeds(text)) + 1;
+    const bool fast_rows = part.fast_rows && header.field_count == std::size(kAccountColumns);
+    const std::string_view text = part.text.substr(0, std::min<uint64_t>(part.text.size(), part.stop_at));
+    const size_t max_rows = size_t(count_line_feeds(text.substr(std::min<uint64_t>(part.begin, text.size())))) + 1;
     reserve_huge(table.ids, max_rows);
     reserve_huge(table.line, max_rows);
     reserve_huge(table.opening_units, max_rows);
     reserve_huge(table.opening_scale, max_rows);
     reserve_huge(table.country, max_rows);
+    // The general reader sees the whole rest of the file: a quoted field may run past stop_at, and the
+    // row it belongs to is still this part's if it starts before stop_at.
+    CsvReader reader(part.text, part.first_line, 0);
+    CsvRow row;
     std::string error;
-    size_t pos = reader.consumed();
-    uint64_t line = reader.line();
+    size_t pos = size_t(part.begin);
+    uint64_t line = part.first_line;
+    AccountRowsRead read;
+    auto note_row = [&](uint64_t offset) {
+        if (read.first_row_offset == UINT64_MAX) read.first_row_offset = offset;
+    };
+    for (;;) {
+        // Plain rows first (plain_row.hpp); the general reader takes every other row and words the errors.
+        std::string_view fields[std::size(kAccountColumns)];
+        if (fast_rows && pos < text.size())
+            if (const size_t after = split_plain_row(text, pos, fields, std::size(kAccountColumns));
+                after != 0 && add_plain_account(table, fields[id_col], fields[country_col], fields[balance_col],
+                                                line, error)) {
+                note_row(pos);
+                pos = after;
+                ++line;
+                continue;
+            }
+        reader.seek(pos, line);
+        if (!reader.next(row)) break;
+        if (row.offset >= part.stop_at) {
+            read.next_row_offset = row.offset;
+            break;
+        }
+        note_row(row.offset);
+        pos = reader.consumed();
+        line = reader.line();
+        auto reject = [&](std::string_view why) { bad.add(0, part.file_name, row.line, why, row.raw); };
+        if (const std::string problem = row_shape_problem(row, header); !problem.empty()) {
+            reject(problem);
+            continue;
+        }
+        const std::string_view id = row.fields[id_col], country = row.fields[country_col];
+        if (auto why = check_id(id); !why.empty()) { reject("accountNumber is " + std::string(why)); continue; }
+        if (auto why = check_id(country); !why.empty()) { reject("country is " + std::string(why)); continue; }
+        const auto balance = parse_decimal(row.fields[balance_col], &error);
+        if (!balance) { reject("balance: " + error); continue; }
+        table.add(id, country, *balance, row.line);
+    }
+    return read;
+}
+
+HeaderMap read_account_header(std::string_view text, const std::string& file_name, uint64_t* rows_start,
+                              uint64_t* rows_line) {
+    CsvReader reader(text);
+    CsvRow row;
+    if (!reader.next(row)) fail(ExitCode::bad_input, file_name + ": empty file, expected a header line");
+    HeaderMap header = resolve_header(row, kAccountColumns, file_name);
+    *rows_start = reader.consumed();
+    *rows_line = reader.line();
+    return header;
+}
+
+AccountTable read_accounts(std::string_view text, const std::string& file_name, BadRowSink& bad, bool fast_rows) {
+    uint64_t rows_start = 0, rows_line = 0;
+    const HeaderMap header = read_account_header(text, file_name, &rows_start, &rows_line);
+    AccountTable table;
     // Ids are indexed after the whole file is read (by number when they allow it, which needs every id
     // first). A bad row that stops the run under --on-bad-row fail is checked against the rows before
     // it, so that a duplicate earlier in the file is still the error reported, as in a sequential check.
     try {
-        for (;;) {
-            // Plain rows first (plain_row.hpp); the general reader takes every other row and words the errors.
-            std::string_view fields[std::size(kAccountColumns)];
-            if (fast_rows && pos < text.size())
-                if (const size_t after = split_plain_row(text, pos, fields, std::size(kAccountColumns));
-                    after != 0 && add_plain_account(table, fields[id_col], fields[country_col], fields[balance_col],
-                                                    line, error)) {
-                    pos = after;
-                    ++line;
-                    continue;
-                }
-            reader.seek(pos, line);
-            if (!reader.next(row)) break;
-            pos = reader.consumed();
-            line = reader.line();
-            auto reject = [&](std::string_view why) { bad.add(0, file_name, row.line, why, row.raw); };
-            if (const std::string problem = row_shape_problem(row, header); !problem.empty()) {
-                reject(problem);
-                continue;
-            }
-            const std::string_view id = row.fields[id_col], country = row.fields[country_col];
-            if (auto why = check_id(id); !why.empty()) { reject("accountNumber is " + std::string(why)); continue; }
-            if (auto why = check_id(country); !why.empty()) { reject("country is " + std::string(why)); continue; }
-            const auto balance = parse_decimal(row.fields[balance_col], &error);
-            if (!balance) { reject("balance: " + error); continue; }
-            table.add(id, country, *balance, row.line);
-        }
+        read_account_rows(AccountPart{text, file_name, header, rows_start, UINT64_MAX, rows_line, fast_rows}, bad, table);
     } catch (const LedgerError&) {
         if (!table.build_number_index(file_name)) table.build_hash_index(file_name);
         throw;

@@ -12,6 +12,8 @@ namespace {
 
 constexpr size_t kFields = 4;
 
+const AccountTable kNoAccounts;  // what an interning reader's accounts_ refers to; never read
+
 inline bool two_digits(const char* p, int* out) {
     const unsigned a = unsigned(p[0] - '0'), b = unsigned(p[1] - '0');
     if (a > 9 || b > 9) return false;
@@ -30,6 +32,18 @@ FastRowReader::FastRowReader(const HeaderMap& header, const AccountTable& accoun
       // An account table that was never indexed (read_accounts always indexes one) has nothing to probe.
       usable_(header.field_count == kFields && !(accounts.slot_by_number.empty() && accounts.slot_by_hash.empty())),
       accounts_(accounts),
+      out_(out),
+      wide_(wide) {}
+
+FastRowReader::FastRowReader(const HeaderMap& header, IdDictionary& ids, std::vector<Transfer>& out,
+                             std::vector<WideAmount>& wide)
+    : date_field_(header.column[0]),
+      from_field_(header.column[1]),
+      amount_field_(header.column[2]),
+      to_field_(header.column[3]),
+      usable_(header.field_count == kFields),
+      accounts_(kNoAccounts),
+      interned_(&ids),
       out_(out),
       wide_(wide) {}
 
@@ -112,7 +126,12 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
 
     // The account slots are prefetched now and read kWindow rows later (see the header).
     Pending ids{out_.size(), {}, {}, amount->units};
-    if (!accounts_.slot_by_number.empty()) {
+    if (interned_) {
+        ids.from = PendingId{nullptr, from_id, IdDictionary::hash_of(from_id)};
+        ids.to = PendingId{nullptr, to_id, IdDictionary::hash_of(to_id)};
+        interned_->prefetch(ids.from.hash);
+        interned_->prefetch(ids.to.hash);
+    } else if (!accounts_.slot_by_number.empty()) {
         // A text that is not a canonical integer is no account's id when the ids are numbered.
         const auto from_number = canonical_number(from_id), to_number = canonical_number(to_id);
         ids.from.number_slot = from_number ? accounts_.slot_address(*from_number) : nullptr;
@@ -140,7 +159,7 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
 // Halfway through the window the hashed slot has arrived; the id it names is fetched for the compare,
 // unless the slot holds the id itself.
 void FastRowReader::warm(const Pending& ids) const {
-    if (!accounts_.slot_by_number.empty()) return;
+    if (interned_ || !accounts_.slot_by_number.empty()) return;
     for (const PendingId* id : {&ids.from, &ids.to}) {
         if (id->text.size() <= AccountTable::kInlineIdBytes) continue;
         const AccountTable::HashedSlot* entry = accounts_.hashed_address(id->hash);
@@ -150,6 +169,9 @@ void FastRowReader::warm(const Pending& ids) const {
 }
 
 AccountTable::Slot FastRowReader::slot_of(const PendingId& id) const {
+    // An interned id is every key's own "account" in one country: its reason is provisional (see
+    // read_transfer_rows) and only a non-positive amount or the same id twice can show yet.
+    if (interned_) return AccountTable::Slot{interned_->intern(id.text, id.hash), 0};
     if (!accounts_.slot_by_number.empty())
         return id.number_slot ? *id.number_slot : AccountTable::Slot{AccountTable::kNoAccount, 0};
     return accounts_.find_hashed(id.text, id.hash);

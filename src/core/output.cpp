@@ -4,10 +4,7 @@
 
 namespace ledger {
 
-std::string format_balances(const AccountTable& accounts, std::span<const int128> balances, int scale) {
-    std::string out;
-    reserve_huge(out, 32 + accounts.size() * size_t(24 + scale));
-    out += "accountNumber,country,balance\n";
+void append_balance_rows(std::string& out, const AccountTable& accounts, std::span<const int128> balances, int scale) {
     for (size_t i = 0; i < accounts.size(); ++i) {
         append_csv_field(out, accounts.ids[i]);
         out.push_back(',');
@@ -16,6 +13,13 @@ std::string format_balances(const AccountTable& accounts, std::span<const int128
         append_units(out, balances[i], scale);
         out.push_back('\n');
     }
+}
+
+std::string format_balances(const AccountTable& accounts, std::span<const int128> balances, int scale) {
+    std::string out;
+    reserve_huge(out, 32 + accounts.size() * size_t(24 + scale));
+    out += kBalancesHeader;
+    append_balance_rows(out, accounts, balances, scale);
     return out;
 }
 

@@ -67,8 +67,29 @@ size_t max_rows_in(const TransferText& part) {
     return size_t(count_line_feeds(part.text.substr(0, size_t(bytes)))) + 1;
 }
 
-RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
-                            BadRowSink& bad, std::vector<Transfer>& out, std::vector<WideAmount>& wide) {
+namespace {
+
+// How a row's accounts are named: by index in a complete accounts table, or by a key interned in a
+// dictionary (accounts then null).
+struct AccountNames {
+    const AccountTable* accounts;
+    IdDictionary* interned;
+
+    void name(Transfer& t, std::string_view from_id, std::string_view to_id, int128 amount) const {
+        if (interned) {
+            t.from = interned->intern(from_id);
+            t.to = interned->intern(to_id);
+            t.order.set_reason(static_reason(t.from, t.to, amount, 0, 0));  // provisional, as in FastRowReader
+            return;
+        }
+        t.from = accounts->find(from_id).value_or(kUnknownAccount);
+        t.to = accounts->find(to_id).value_or(kUnknownAccount);
+        t.order.set_reason(static_reason(t.from, t.to, amount, *accounts));
+    }
+};
+
+RowsRead read_rows(const TransferText& part, const HeaderMap& header, const AccountNames& names, BadRowSink& bad,
+                   std::vector<Transfer>& out, std::vector<WideAmount>& wide) {
     const size_t date_col = size_t(header.column[0]), from_col = size_t(header.column[1]),
                  amount_col = size_t(header.column[2]), to_col = size_t(header.column[3]);
     const uint32_t bad_file_index = part.file_index + 1;  // 0 is the accounts file
@@ -78,7 +99,8 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
     // freshly faulted pages.
     if (out.capacity() == out.size()) out.reserve(out.size() + max_rows_in(part));
     const size_t wide_before = wide.size();
-    FastRowReader fast(header, accounts, out, wide);
+    FastRowReader fast = names.interned ? FastRowReader(header, *names.interned, out, wide)
+                                        : FastRowReader(header, *names.accounts, out, wide);
     FastPathText fast_text(part);
     CsvReader reader(part.text, part.first_line, part.base_offset);
     CsvRow row;
@@ -130,9 +152,7 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
         Transfer t;
         t.order = OrderKey::make(*instant, make_position(part.file_index, row.offset), amount->scale,
                                  Reason::none);
-        t.from = accounts.find(from_id).value_or(kUnknownAccount);
-        t.to = accounts.find(to_id).value_or(kUnknownAccount);
-        t.order.set_reason(static_reason(t.from, t.to, amount->units, accounts));
+        names.name(t, from_id, to_id, amount->units);
         store_amount(t, amount->units, wide);
         out.push_back(t);
         if (amount->scale > read.max_scale) read.max_scale = amount->scale;
@@ -142,6 +162,18 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
     sort_by_position(std::span(wide).subspan(wide_before));
     if (part.on_progress) part.on_progress(reader.consumed());
     return read;
+}
+
+}  // namespace
+
+RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, const AccountTable& accounts,
+                            BadRowSink& bad, std::vector<Transfer>& out, std::vector<WideAmount>& wide) {
+    return read_rows(part, header, AccountNames{&accounts, nullptr}, bad, out, wide);
+}
+
+RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, IdDictionary& ids, BadRowSink& bad,
+                            std::vector<Transfer>& out, std::vector<WideAmount>& wide) {
+    return read_rows(part, header, AccountNames{nullptr, &ids}, bad, out, wide);
 }
 
 HeaderMap read_transfer_header(const TransferText& file, size_t* rows_start, uint64_t* rows_line) {
@@ -213,6 +245,21 @@ TransferFields fields_of_row(std::string_view row_text, const HeaderMap& header)
     fields.amount = row.fields[size_t(header.column[2])];
     fields.to = row.fields[size_t(header.column[3])];
     return fields;
+}
+
+void resolve_static_reasons(std::span<Transfer> transfers, std::span<WideAmount> wide,
+                            std::span<const uint32_t> key_country) {
+    for (Transfer& t : transfers) {
+        const uint32_t from_country = key_country[t.from], to_country = key_country[t.to];
+        const uint32_t from = from_country == kUnknownAccount ? kUnknownAccount : t.from;
+        const uint32_t to = to_country == kUnknownAccount ? kUnknownAccount : t.to;
+        const Reason reason = static_reason(from, to, amount_of(t, wide), from_country, to_country);
+        t.order.set_reason(reason);
+        if (!t.wide()) continue;
+        const auto at = std::lower_bound(wide.begin(), wide.end(), t.position(),
+                                         [](const WideAmount& w, uint64_t position) { return w.position < position; });
+        at->reason = reason;
+    }
 }
 
 }  // namespace ledger

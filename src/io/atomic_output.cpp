@@ -135,11 +135,45 @@ void AtomicOutputs::stage(const std::string& path, std::string_view content) {
     }
 }
 
+std::string AtomicOutputs::reserve(const std::string& path) {
+    check_output_path(path);
+    if (is_existing_non_regular(path)) return "";
+    Staged staged{path, temporary_name(path)};
+    staged_.reserve(staged_.size() + 1);
+    int fd = -1;
+    {
+        const std::unique_lock<std::mutex> lock = lock_temporaries();
+        if (lock.owns_lock()) live_temporaries.reserve(live_temporaries.size() + 1);
+        fd = ::open(staged.temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0 && lock.owns_lock()) live_temporaries.push_back(staged.temp_path);
+    }
+    if (fd < 0) fail_write(path, std::strerror(errno));
+    staged_.push_back(staged);
+    if (::close(fd) != 0) fail_write(path, std::strerror(errno));
+    return staged.temp_path;
+}
+
+namespace {
+
+void sync_directory(const std::string& path) {
+    const std::string dir = parent_directory(path);
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail_write(path, "directory '" + dir + "': " + std::strerror(errno));
+    const int synced = ::fsync(fd);
+    const int sync_errno = errno;
+    ::close(fd);
+    // Some file systems cannot sync a directory (EINVAL); their renames are as durable as they get.
+    if (synced != 0 && sync_errno != EINVAL) fail_write(path, "directory '" + dir + "': " + std::strerror(sync_errno));
+}
+
+}  // namespace
+
 void AtomicOutputs::commit_all() {
     // The lock is taken before signals are held off: a thread that took it to end the process (and will
     // never release it) must find them still able to do so.
     const std::unique_lock<std::mutex> lock = lock_temporaries();
     const DeferredTermination renames_together;  // a signal to end waits until the last rename
+    std::vector<std::string> renamed;
     for (Staged& s : staged_) {
         if (s.temp_path.empty()) continue;
         if (::rename(s.temp_path.c_str(), s.final_path.c_str()) != 0) fail_write(s.final_path, std::strerror(errno));
@@ -148,8 +182,16 @@ void AtomicOutputs::commit_all() {
             ++outputs_in_place;
         }
         s.temp_path.clear();
+        renamed.push_back(s.final_path);
     }
     staged_.clear();
+    std::vector<std::string> synced;
+    for (const std::string& path : renamed) {
+        const std::string dir = parent_directory(path);
+        if (std::find(synced.begin(), synced.end(), dir) != synced.end()) continue;
+        sync_directory(path);
+        synced.push_back(dir);
+    }
 }
 
 void AtomicOutputs::discard_all() noexcept {

@@ -178,6 +178,67 @@ void Exchange::exchange_groups_in_place(char* base, uint64_t own_bytes, uint64_t
     for (const Waiting& w : waiting) std::memcpy(base + w.at, w.bytes.data(), w.bytes.size());
 }
 
+std::vector<Bytes> Exchange::exchange_bytes(const std::vector<Bytes>& per_destination) {
+    const size_t ranks = size_t(size()), me = size_t(rank());
+    if (per_destination.size() != ranks) fail(ExitCode::internal, "exchange_bytes needs one buffer per rank");
+    std::vector<uint64_t> send_sizes(ranks);
+    for (size_t r = 0; r < ranks; ++r) send_sizes[r] = r == me ? 0 : per_destination[r].size();
+    const std::vector<uint64_t> recv_sizes = exchange_counts(send_sizes);
+    std::vector<int> send_counts(ranks), recv_counts(ranks);
+    for (size_t r = 0; r < ranks; ++r) {
+        send_counts[r] = checked_count(send_sizes[r]);
+        recv_counts[r] = checked_count(recv_sizes[r]);
+    }
+    const std::vector<int> send_displs = displacements(send_counts), recv_displs = displacements(recv_counts);
+    Bytes flat_out(size_t(send_displs.back()) + size_t(send_counts.back()));
+    for (size_t r = 0; r < ranks; ++r)
+        if (send_counts[r]) std::memcpy(flat_out.data() + send_displs[r], per_destination[r].data(), size_t(send_counts[r]));
+    Bytes flat_in(size_t(recv_displs.back()) + size_t(recv_counts.back()));
+    MPI_Alltoallv(flat_out.data(), send_counts.data(), send_displs.data(), MPI_BYTE, flat_in.data(), recv_counts.data(),
+                  recv_displs.data(), MPI_BYTE, comm_);
+    bytes_sent_ += flat_out.size();
+    bytes_received_ += flat_in.size();
+    std::vector<Bytes> out(ranks);
+    for (size_t r = 0; r < ranks; ++r) {
+        if (r == me) {
+            out[r] = per_destination[r];
+            continue;
+        }
+        const auto begin = flat_in.begin() + recv_displs[r];
+        out[r].assign(begin, begin + recv_counts[r]);
+    }
+    return out;
+}
+
+std::vector<Bytes> Exchange::all_gather_bytes(const Bytes& mine) {
+    const int my_count = checked_count(mine.size());
+    std::vector<int> counts(size_t(size()), 0);
+    MPI_Allgather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_);
+    const std::vector<int> displs = displacements(counts);
+    Bytes flat(size_t(displs.back()) + size_t(counts.back()));
+    MPI_Allgatherv(mine.data(), my_count, MPI_BYTE, flat.data(), counts.data(), displs.data(), MPI_BYTE, comm_);
+    bytes_sent_ += mine.size() * size_t(size() - 1);
+    bytes_received_ += flat.size() - mine.size();
+    std::vector<Bytes> out;
+    for (int r = 0; r < size(); ++r) {
+        const auto begin = flat.begin() + displs[size_t(r)];
+        out.emplace_back(begin, begin + counts[size_t(r)]);
+    }
+    return out;
+}
+
+uint64_t Exchange::exclusive_sum(uint64_t mine, uint64_t* total) {
+    const uint64_t value[1] = {mine};
+    const std::vector<uint64_t> all = all_gather(value);
+    uint64_t before = 0, sum = 0;
+    for (int r = 0; r < size(); ++r) {
+        if (r < rank()) before += all[size_t(r)];
+        sum += all[size_t(r)];
+    }
+    *total = sum;
+    return before;
+}
+
 std::vector<uint64_t> Exchange::all_gather(std::span<const uint64_t> mine) {
     std::vector<uint64_t> all(mine.size() * static_cast<size_t>(size()));
     const int n = checked_count(mine.size());

@@ -147,6 +147,11 @@ void add_ranks(std::string& out, const RunSummary& s) {
     Family received("ledger_rank_bytes_received_total", "counter",
                     "Bytes each rank received from other ranks in the last run.");
     Family rss("ledger_rank_peak_rss_bytes", "gauge", "Peak resident memory of each rank in the last run.");
+    Family held("ledger_rank_accounts_held", "gauge",
+                "Most accounts each rank held in one role (read, directory, replay) in the last run.");
+    Family parsed("ledger_rank_input_parsed_bytes", "gauge", "Bytes of the input files each rank parsed in the last run.");
+    Family written("ledger_rank_output_written_bytes", "gauge",
+                   "Bytes of the output files each rank wrote in the last run.");
     Family stages("ledger_rank_stage_duration_seconds", "gauge", "Wall time of each stage on each rank in the last run.");
     for (const auto& r : s.ranks) {
         const std::string rank = std::to_string(r.rank);
@@ -155,10 +160,13 @@ void add_ranks(std::string& out, const RunSummary& s) {
         sent.add({{"rank", rank}}, number(r.bytes_sent));
         received.add({{"rank", rank}}, number(r.bytes_received));
         rss.add({{"rank", rank}}, number(r.peak_rss_bytes));
+        held.add({{"rank", rank}}, number(r.accounts_held));
+        parsed.add({{"rank", rank}}, number(r.input_bytes_parsed));
+        written.add({{"rank", rank}}, number(r.output_bytes_written));
         for (const auto& [stage, seconds] : r.stages_seconds)
             stages.add({{"rank", rank}, {"stage", stage}}, seconds_number(seconds));
     }
-    for (const Family* family : {&countries, &transfers, &sent, &received, &rss, &stages}) family->render(out);
+    for (const Family* family : {&countries, &transfers, &sent, &received, &rss, &held, &parsed, &written, &stages}) family->render(out);
 }
 
 }  // namespace

@@ -53,6 +53,9 @@ Json ranks_json(const std::vector<RankSummary>& ranks) {
         rank["bytes_sent"] = r.bytes_sent;
         rank["bytes_received"] = r.bytes_received;
         rank["peak_rss_bytes"] = r.peak_rss_bytes;
+        rank["accounts_held"] = r.accounts_held;
+        rank["input_bytes_parsed"] = r.input_bytes_parsed;
+        rank["output_bytes_written"] = r.output_bytes_written;
         rank["stages_seconds"] = stages_json(r.stages_seconds);
         out.push_back(std::move(rank));
     }

@@ -33,8 +33,8 @@ inline ledger::RunSummary sample_summary() {
     s.scale = 2;
     // Not alphabetical, so that a report sorting its keys shows up.
     s.stages_seconds = {{"read", 0.25}, {"parse", 0.5}, {"replay", 1.5}, {"write", 0.125}};
-    ledger::RankSummary r0{0, 2, 60, 1000, 2000, 50'000'000, {{"replay", 1.0}}};
-    ledger::RankSummary r1{1, 1, 40, 3000, 4000, 40'000'000, {{"replay", 0.75}}};
+    ledger::RankSummary r0{0, 2, 60, 1000, 2000, 50'000'000, {{"replay", 1.0}}, 500, 70'000, 9'000};
+    ledger::RankSummary r1{1, 1, 40, 3000, 4000, 40'000'000, {{"replay", 0.75}}, 400, 60'000, 8'000};
     s.ranks = {r0, r1};
     return s;
 }

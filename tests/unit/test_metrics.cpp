@@ -96,6 +96,9 @@ TEST(Metrics, TypesFollowPrometheusConventions) {
     EXPECT_EQ(types.at("ledger_last_success_timestamp_seconds"), "gauge");
     EXPECT_EQ(types.at("ledger_ranks"), "gauge");
     EXPECT_EQ(types.at("ledger_rank_peak_rss_bytes"), "gauge");
+    EXPECT_EQ(types.at("ledger_rank_accounts_held"), "gauge");
+    EXPECT_EQ(types.at("ledger_rank_input_parsed_bytes"), "gauge");
+    EXPECT_EQ(types.at("ledger_rank_output_written_bytes"), "gauge");
     for (const auto& [name, type] : types) {
         const bool total = name.size() > 6 && name.compare(name.size() - 6, 6, "_total") == 0;
         EXPECT_EQ(type == "counter", total) << name << " is a " << type;
@@ -144,6 +147,9 @@ TEST(Metrics, StagesAndRanksAreLabelled) {
     EXPECT_EQ(sample_value(text, R"(ledger_rank_bytes_received_total{rank="0"})"), "2000");
     EXPECT_EQ(sample_value(text, R"(ledger_rank_countries{rank="0"})"), "2");
     EXPECT_EQ(sample_value(text, R"(ledger_rank_transfers{rank="1"})"), "40");
+    EXPECT_EQ(sample_value(text, R"(ledger_rank_accounts_held{rank="0"})"), "500");
+    EXPECT_EQ(sample_value(text, R"(ledger_rank_input_parsed_bytes{rank="1"})"), "60000");
+    EXPECT_EQ(sample_value(text, R"(ledger_rank_output_written_bytes{rank="0"})"), "9000");
     EXPECT_EQ(sample_value(text, R"(ledger_rank_stage_duration_seconds{rank="1",stage="replay"})"), "0.75");
 }
 

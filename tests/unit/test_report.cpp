@@ -97,7 +97,8 @@ TEST(Report, RanksCarryTheirLoad) {
     const json ranks = parse_report(sample_summary()).at("ranks");
     ASSERT_EQ(ranks.size(), 2u);
     const json expected = json::parse(R"({"rank":1,"countries":1,"transfers":40,"bytes_sent":3000,
-        "bytes_received":4000,"peak_rss_bytes":40000000,"stages_seconds":{"replay":0.75}})");
+        "bytes_received":4000,"peak_rss_bytes":40000000,"stages_seconds":{"replay":0.75},
+        "accounts_held":400,"input_bytes_parsed":60000,"output_bytes_written":8000})");
     EXPECT_EQ(ranks[1], expected);
     EXPECT_EQ(ranks[0].at("peak_rss_bytes"), 50'000'000);
 }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -129,6 +130,25 @@ public:
         for (int d = 1; d < size(); ++d) received.push_back(recv_bytes[size_t((rank() - d + size()) % size())] / sizeof(T));
         return received;
     }
+
+    // All-to-all of byte buffers of any size: each rank gives one buffer per destination rank and gets
+    // one from every source rank, in rank order (its own included, not sent). For what is small next to
+    // the records (ids, accounts, rejections): a rank's total must stay below 2 GiB.
+    std::vector<Bytes> exchange_bytes(const std::vector<Bytes>& per_destination);
+    // Each rank gives one buffer; every rank gets all of them, in rank order.
+    std::vector<Bytes> all_gather_bytes(const Bytes& mine);
+    // The sum of `mine` over the ranks below this one, and in *total the sum over all ranks.
+    uint64_t exclusive_sum(uint64_t mine, uint64_t* total);
+
+    // One piece of a file that several ranks write together: `bytes` at byte `offset`.
+    struct FilePiece {
+        uint64_t offset;
+        std::string_view bytes;
+    };
+    // Collective: every rank writes its pieces into the existing regular file `path` (MPI-IO, collective
+    // writes at explicit offsets), and the file is synced before any rank returns. Throws LedgerError(io)
+    // on every rank if any rank failed.
+    void write_file_pieces(const std::string& path, std::span<const FilePiece> pieces);
 
     // Each rank contributes the same number of values; every rank gets all of them, rank after rank.
     std::vector<uint64_t> all_gather(std::span<const uint64_t> mine);

@@ -1,0 +1,149 @@
+#include "resolve_ids.hpp"
+
+#include <optional>
+
+#include "ledger/records.hpp"
+#include "step.hpp"
+
+namespace ledger {
+namespace {
+
+// An id travels as its length (at most kMaxIdBytes) and its bytes.
+void append_id(mpi::Bytes& out, std::string_view id) {
+    mpi::append_value(out, uint8_t(id.size()));
+    mpi::append_bytes(out, std::span<const char>(id.data(), id.size()));
+}
+
+std::string_view read_id(mpi::ByteReader& in, std::string& buffer) {
+    buffer.resize(in.value<uint8_t>());
+    in.read_into(buffer.data(), buffer.size());
+    return buffer;
+}
+
+std::vector<uint32_t> read_u32s(std::span<const char> bytes) {
+    mpi::ByteReader in(bytes);
+    std::vector<uint32_t> values = in.items<uint32_t>(bytes.size() / sizeof(uint32_t));
+    if (!in.done()) fail(ExitCode::internal, "a directory reply between ranks has a partial value");
+    return values;
+}
+
+// The first bad row of the accounts file in this share, as the error a sequential read would stop at.
+std::optional<LedgerError> first_bad_row(const AccountShare& share) {
+    if (share.bad.rows().empty()) return std::nullopt;
+    const BadRow& row = share.bad.rows().front();  // a share's rows are read in file order
+    return LedgerError(ExitCode::bad_input, bad_row_message(row.file, row.line, row.error, row.raw), row.line);
+}
+
+}  // namespace
+
+int home_rank_of(std::string_view id, int ranks) {
+    // FNV-1a, written out rather than std::hash: every rank of a job must agree, and a job's ranks may
+    // run builds linked against different C++ libraries.
+    uint64_t hash = 0xcbf29ce484222325u;
+    for (const char c : id) hash = (hash ^ uint8_t(c)) * 0x100000001b3u;
+    return int(hash % uint64_t(ranks));
+}
+
+AccountDirectory AccountDirectory::build(const AccountShare& share, const std::string& accounts_path,
+                                         BadRowPolicy policy, mpi::Exchange& exchange) {
+    const int ranks = exchange.size();
+    AccountDirectory directory;
+    std::vector<mpi::Bytes> to_home(static_cast<size_t>(ranks));
+    for (size_t i = 0; i < share.table.size(); ++i) {
+        mpi::Bytes& out = to_home[size_t(home_rank_of(share.table.ids[i], ranks))];
+        mpi::append_value(out, share.country[i]);
+        mpi::append_value(out, share.table.line[i]);
+        append_id(out, share.table.ids[i]);
+    }
+    const std::vector<mpi::Bytes> received = exchange.exchange_bytes(to_home);
+    to_home.clear();
+    step(exchange, [&] {
+        // Sources in rank order, each in its file order: the home's accounts are in file order too, so
+        // the index finds the earliest repeat of any id homed here, as a sequential read would.
+        AccountTable& table = directory.table_;
+        std::string id;
+        for (const mpi::Bytes& bytes : received) {
+            mpi::ByteReader in(bytes);
+            uint32_t rows = 0;
+            for (; !in.done(); ++rows) {
+                table.country.push_back(in.value<uint32_t>());
+                table.line.push_back(in.value<uint64_t>());
+                table.ids.emplace_back(read_id(in, id));
+            }
+            directory.rows_from_.push_back(rows);
+        }
+        std::optional<LedgerError> earliest = policy == BadRowPolicy::fail ? first_bad_row(share) : std::nullopt;
+        try {
+            if (!table.build_number_index(accounts_path)) table.build_hash_index(accounts_path);
+        } catch (const LedgerError& duplicate) {
+            if (!earliest || duplicate.order() < earliest->order()) earliest = duplicate;
+        }
+        if (earliest) throw *earliest;
+    });
+    return directory;
+}
+
+std::vector<uint32_t> AccountDirectory::resolve_countries(const IdDictionary& ids, mpi::Exchange& exchange) {
+    const int ranks = exchange.size();
+    asked_.assign(size_t(ranks), {});
+    std::vector<mpi::Bytes> questions(static_cast<size_t>(ranks));
+    for (uint32_t key = 0; key < ids.size(); ++key) {
+        const size_t home = size_t(home_rank_of(ids.id(key), ranks));
+        asked_[home].push_back(key);
+        append_id(questions[home], ids.id(key));
+    }
+    const std::vector<mpi::Bytes> asked_here = exchange.exchange_bytes(questions);
+    questions.clear();
+    found_.assign(size_t(ranks), {});
+    std::vector<mpi::Bytes> answers(static_cast<size_t>(ranks));
+    std::string id;
+    for (size_t source = 0; source < asked_here.size(); ++source) {
+        mpi::ByteReader in(asked_here[source]);
+        while (!in.done()) {
+            const std::optional<uint32_t> row = table_.find(read_id(in, id));
+            found_[source].push_back(row.value_or(kUnknownAccount));
+            mpi::append_value(answers[source], row ? table_.country[*row] : kUnknownAccount);
+        }
+    }
+    const std::vector<mpi::Bytes> replies = exchange.exchange_bytes(answers);
+    std::vector<uint32_t> country(ids.size(), kUnknownAccount);
+    for (size_t home = 0; home < replies.size(); ++home) {
+        const std::vector<uint32_t> countries = read_u32s(replies[home]);
+        if (countries.size() != asked_[home].size()) fail(ExitCode::internal, "a directory reply does not match its questions");
+        for (size_t q = 0; q < countries.size(); ++q) country[asked_[home][q]] = countries[q];
+    }
+    return country;
+}
+
+std::vector<uint32_t> AccountDirectory::resolve_slots(const AccountShare& share, std::span<const uint32_t> share_slots,
+                                                      mpi::Exchange& exchange) {
+    const int ranks = exchange.size();
+    // The homes learn their accounts' places, sent in the order the accounts were sent by build().
+    std::vector<mpi::Bytes> to_home(static_cast<size_t>(ranks));
+    for (size_t i = 0; i < share.table.size(); ++i)
+        mpi::append_value(to_home[size_t(home_rank_of(share.table.ids[i], ranks))], share_slots[i]);
+    std::vector<uint32_t> slot_of_row;
+    const std::vector<mpi::Bytes> places_here = exchange.exchange_bytes(to_home);
+    for (size_t source = 0; source < places_here.size(); ++source) {
+        const std::vector<uint32_t> slots = read_u32s(places_here[source]);
+        if (slots.size() != rows_from_[source]) fail(ExitCode::internal, "the directory's places do not match its accounts");
+        slot_of_row.insert(slot_of_row.end(), slots.begin(), slots.end());
+    }
+    std::vector<mpi::Bytes> answers(static_cast<size_t>(ranks));
+    for (size_t source = 0; source < found_.size(); ++source)
+        for (const uint32_t row : found_[source])
+            mpi::append_value(answers[source], row == kUnknownAccount ? kUnknownAccount : slot_of_row[row]);
+    std::vector<uint32_t> slots;
+    const std::vector<mpi::Bytes> replies = exchange.exchange_bytes(answers);
+    size_t keys = 0;
+    for (const std::vector<uint32_t>& asked : asked_) keys += asked.size();
+    slots.assign(keys, kUnknownAccount);
+    for (size_t home = 0; home < replies.size(); ++home) {
+        const std::vector<uint32_t> places = read_u32s(replies[home]);
+        if (places.size() != asked_[home].size()) fail(ExitCode::internal, "a directory reply does not match its questions");
+        for (size_t q = 0; q < places.size(); ++q) slots[asked_[home][q]] = places[q];
+    }
+    return slots;
+}
+
+}  // namespace ledger
