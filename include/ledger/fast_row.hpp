@@ -64,7 +64,7 @@ private:
     static constexpr size_t kWindow = 16;
     struct PendingId {
         const AccountTable::Slot* number_slot;  // by number: the slot (nullptr: no such account)
-        std::string_view text;                  // by hash: the id, and its hash
+        std::string_view text;                  // by hash: the id, and its hash (interned: its locator)
         uint64_t hash;
     };
     struct Pending {

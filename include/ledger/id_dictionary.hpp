@@ -14,16 +14,22 @@ namespace ledger {
 
 class IdDictionary {
 public:
-    // The same hash as the accounts table's (its top byte is the id's length).
-    static uint64_t hash_of(std::string_view id);
+    // Any ids: found by hash.
+    IdDictionary() = default;
+    // When every account's id is a canonical decimal integer in [number_base, number_base + numbers) (see
+    // canonical_number), as the ranks learn from their shares of the accounts file: an id is found by its
+    // value in a table of `numbers` keys, one memory access where the hash takes three, and an id that is
+    // not such a number gets key 0, kept for "no account has this id".
+    IdDictionary(uint64_t number_base, uint64_t numbers);
 
-    // A hint: the slot `hash` starts at, fetched ahead of an intern() a few rows later.
-    void prefetch(uint64_t hash) const {
-        if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
-    }
-    // The key of `id` (whose hash_of is `hash`): the one it was given before, or the next free one.
-    uint32_t intern(std::string_view id, uint64_t hash);
-    uint32_t intern(std::string_view id) { return intern(id, hash_of(id)); }
+    // Where `id` is looked up: its place in the table of values, or its hash. Computed once per id, for
+    // prefetch() and then intern() a few rows later.
+    uint64_t locate(std::string_view id) const;
+    // A hint: the memory intern() will read for this locator, fetched ahead.
+    void prefetch(uint64_t locator) const;
+    // The key of `id` (whose locator is `locator`): the one it was given before, or the next free one.
+    uint32_t intern(std::string_view id, uint64_t locator);
+    uint32_t intern(std::string_view id) { return intern(id, locate(id)); }
 
     size_t size() const { return offsets_.size() - 1; }
     std::string_view id(uint32_t key) const {
@@ -40,7 +46,14 @@ private:
         uint32_t key;
     };
     void grow();
+    uint32_t add(std::string_view id);
+    static constexpr uint64_t kNoEntry = UINT64_MAX;
+    uint64_t number_entry(std::string_view id) const;  // where in key_of_number_ `id` belongs, or kNoEntry
     std::vector<Slot> slots_;  // open addressing, a power of two, at most half full
+    // By value: key_of_number_[value - number_base_], kEmpty until the id is first seen.
+    std::vector<uint32_t> key_of_number_;
+    uint64_t number_base_ = 0;
+    bool by_number_ = false;
     std::string bytes_;
     std::vector<uint64_t> offsets_{0};
 };

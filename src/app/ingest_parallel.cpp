@@ -44,7 +44,9 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
     std::vector<int128> opening;
     {
         StageTimer timer(times, Stage::read_parse);
-        transfers = read_transfer_share(options, exchange, progress);
+        transfers = read_transfer_share(
+            options, accounts.ids_are_numbers ? IdDictionary(accounts.number_base, accounts.numbers) : IdDictionary(),
+            exchange, progress);
         step(exchange, [&] { fail_on_first_problem(options.on_bad_row, transfers); });
         scale = std::max(accounts.table.max_scale, transfers.max_scale);
         exchange.max_in_place(scale);

@@ -127,8 +127,8 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
     // The account slots are prefetched now and read kWindow rows later (see the header).
     Pending ids{out_.size(), {}, {}, amount->units};
     if (interned_) {
-        ids.from = PendingId{nullptr, from_id, IdDictionary::hash_of(from_id)};
-        ids.to = PendingId{nullptr, to_id, IdDictionary::hash_of(to_id)};
+        ids.from = PendingId{nullptr, from_id, interned_->locate(from_id)};
+        ids.to = PendingId{nullptr, to_id, interned_->locate(to_id)};
         interned_->prefetch(ids.from.hash);
         interned_->prefetch(ids.to.hash);
     } else if (!accounts_.slot_by_number.empty()) {

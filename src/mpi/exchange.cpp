@@ -178,36 +178,34 @@ void Exchange::exchange_groups_in_place(char* base, uint64_t own_bytes, uint64_t
     for (const Waiting& w : waiting) std::memcpy(base + w.at, w.bytes.data(), w.bytes.size());
 }
 
-std::vector<Bytes> Exchange::exchange_bytes(const std::vector<Bytes>& per_destination) {
+std::vector<Bytes> Exchange::exchange_bytes(std::vector<Bytes> per_destination) {
+    constexpr int kTag = 23;
     const size_t ranks = size_t(size()), me = size_t(rank());
     if (per_destination.size() != ranks) fail(ExitCode::internal, "exchange_bytes needs one buffer per rank");
     std::vector<uint64_t> send_sizes(ranks);
     for (size_t r = 0; r < ranks; ++r) send_sizes[r] = r == me ? 0 : per_destination[r].size();
     const std::vector<uint64_t> recv_sizes = exchange_counts(send_sizes);
-    std::vector<int> send_counts(ranks), recv_counts(ranks);
+    // Straight from each buffer into its own, with no flat copy on either side: these buffers are often
+    // hundreds of MiB (every account of a share), and a rank's own buffer is not copied at all.
+    std::vector<Bytes> received(ranks);
+    std::vector<MPI_Request> requests;
     for (size_t r = 0; r < ranks; ++r) {
-        send_counts[r] = checked_count(send_sizes[r]);
-        recv_counts[r] = checked_count(recv_sizes[r]);
+        if (r == me || recv_sizes[r] == 0) continue;
+        received[r].resize(size_t(recv_sizes[r]));
+        requests.emplace_back();
+        MPI_Irecv(received[r].data(), checked_count(received[r].size()), MPI_BYTE, int(r), kTag, comm_, &requests.back());
+        bytes_received_ += received[r].size();
     }
-    const std::vector<int> send_displs = displacements(send_counts), recv_displs = displacements(recv_counts);
-    Bytes flat_out(size_t(send_displs.back()) + size_t(send_counts.back()));
-    for (size_t r = 0; r < ranks; ++r)
-        if (send_counts[r]) std::memcpy(flat_out.data() + send_displs[r], per_destination[r].data(), size_t(send_counts[r]));
-    Bytes flat_in(size_t(recv_displs.back()) + size_t(recv_counts.back()));
-    MPI_Alltoallv(flat_out.data(), send_counts.data(), send_displs.data(), MPI_BYTE, flat_in.data(), recv_counts.data(),
-                  recv_displs.data(), MPI_BYTE, comm_);
-    bytes_sent_ += flat_out.size();
-    bytes_received_ += flat_in.size();
-    std::vector<Bytes> out(ranks);
     for (size_t r = 0; r < ranks; ++r) {
-        if (r == me) {
-            out[r] = per_destination[r];
-            continue;
-        }
-        const auto begin = flat_in.begin() + recv_displs[r];
-        out[r].assign(begin, begin + recv_counts[r]);
+        if (r == me || send_sizes[r] == 0) continue;
+        requests.emplace_back();
+        MPI_Isend(per_destination[r].data(), checked_count(per_destination[r].size()), MPI_BYTE, int(r), kTag, comm_,
+                  &requests.back());
+        bytes_sent_ += per_destination[r].size();
     }
-    return out;
+    MPI_Waitall(int(requests.size()), requests.data(), MPI_STATUSES_IGNORE);
+    received[me] = std::move(per_destination[me]);
+    return received;
 }
 
 std::vector<Bytes> Exchange::all_gather_bytes(const Bytes& mine) {

@@ -132,9 +132,9 @@ public:
     }
 
     // All-to-all of byte buffers of any size: each rank gives one buffer per destination rank and gets
-    // one from every source rank, in rank order (its own included, not sent). For what is small next to
-    // the records (ids, accounts, rejections): a rank's total must stay below 2 GiB.
-    std::vector<Bytes> exchange_bytes(const std::vector<Bytes>& per_destination);
+    // one from every source rank, in rank order (its own moved over, not sent). For what is small next to
+    // the records (ids, accounts, rejections): one buffer must stay below 2 GiB.
+    std::vector<Bytes> exchange_bytes(std::vector<Bytes> per_destination);
     // Each rank gives one buffer; every rank gets all of them, in rank order.
     std::vector<Bytes> all_gather_bytes(const Bytes& mine);
     // The sum of `mine` over the ranks below this one, and in *total the sum over all ranks.

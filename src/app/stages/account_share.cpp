@@ -1,5 +1,6 @@
 #include "account_share.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 
@@ -47,6 +48,32 @@ void number_countries(AccountShare& share, mpi::Exchange& exchange) {
         share.country[i] = index.at(share.table.countries[share.table.country[i]]);
 }
 
+// Whether the whole file's ids are dense canonical integers, by the same rule as the accounts table's
+// number index (AccountTable::build_number_index), from each share's lowest and highest value.
+void find_number_range(AccountShare& share, mpi::Exchange& exchange) {
+    uint64_t low = UINT64_MAX, high = 0, all_numbers = 1;
+    for (const std::string& id : share.table.ids) {
+        const auto number = canonical_number(id);
+        if (!number) {
+            all_numbers = 0;
+            break;
+        }
+        low = std::min(low, *number);
+        high = std::max(high, *number);
+    }
+    const uint64_t mine[] = {all_numbers, low, high};
+    const std::vector<uint64_t> all = exchange.all_gather(mine);
+    for (size_t r = 0; r < all.size(); r += 3) {
+        all_numbers = all_numbers && all[r];
+        low = std::min(low, all[r + 1]);
+        high = std::max(high, all[r + 2]);
+    }
+    if (!all_numbers || share.total == 0 || high - low >= 4 * share.total + 1024) return;
+    share.ids_are_numbers = true;
+    share.number_base = low;
+    share.numbers = high - low + 1;
+}
+
 }  // namespace
 
 AccountShare read_account_share(const std::string& path, mpi::Exchange& exchange) {
@@ -87,6 +114,7 @@ AccountShare read_account_share(const std::string& path, mpi::Exchange& exchange
     file.reset();
     share.first_index = exchange.exclusive_sum(share.table.size(), &share.total);
     number_countries(share, exchange);
+    find_number_range(share, exchange);
     return share;
 }
 

@@ -21,6 +21,10 @@ struct AccountShare {
     std::vector<uint32_t> country;       // per row: index into `countries`
     BadRowSink bad{BadRowPolicy::skip};  // this share's bad rows, lines the file's
     uint64_t bytes_parsed = 0;
+    // When every id in the file is a canonical integer and they are dense, the values they span:
+    // transactions then name accounts by value (IdDictionary's numbered form).
+    bool ids_are_numbers = false;
+    uint64_t number_base = 0, numbers = 0;
 };
 
 // Collective. Failures (a missing file, a bad header) are agreed by every rank. Bad rows are kept

@@ -16,7 +16,7 @@ std::vector<int128> return_closing_balances(const AccountShare& share, std::span
     }
     if (at != closing.size()) fail(ExitCode::internal, "closing balances do not match the accounts received");
     std::vector<std::vector<int128>> from_owner;
-    for (const mpi::Bytes& bytes : exchange.exchange_bytes(back)) {
+    for (const mpi::Bytes& bytes : exchange.exchange_bytes(std::move(back))) {
         mpi::ByteReader in(bytes);
         from_owner.push_back(in.items<int128>(bytes.size() / sizeof(int128)));
     }

@@ -43,12 +43,11 @@ OutputPart rejected_part(std::vector<Rejection> rejections, const TransferShare&
     }
     std::vector<Rejection>().swap(rejections);
     std::vector<Rejection> mine;
-    for (const mpi::Bytes& bytes : exchange.exchange_bytes(to_range)) {
+    for (const mpi::Bytes& bytes : exchange.exchange_bytes(std::move(to_range))) {
         mpi::ByteReader in(bytes);
         const std::vector<Rejection> run = in.items<Rejection>(bytes.size() / sizeof(Rejection));
         mine.insert(mine.end(), run.begin(), run.end());
     }
-    to_range.clear();
     sort_for_replay(mine);
     std::string rows;
     for (const Rejection& r : mine) {

@@ -55,8 +55,7 @@ AccountDirectory AccountDirectory::build(const AccountShare& share, const std::s
         mpi::append_value(out, share.table.line[i]);
         append_id(out, share.table.ids[i]);
     }
-    const std::vector<mpi::Bytes> received = exchange.exchange_bytes(to_home);
-    to_home.clear();
+    const std::vector<mpi::Bytes> received = exchange.exchange_bytes(std::move(to_home));
     step(exchange, [&] {
         // Sources in rank order, each in its file order: the home's accounts are in file order too, so
         // the index finds the earliest repeat of any id homed here, as a sequential read would.
@@ -92,8 +91,7 @@ std::vector<uint32_t> AccountDirectory::resolve_countries(const IdDictionary& id
         asked_[home].push_back(key);
         append_id(questions[home], ids.id(key));
     }
-    const std::vector<mpi::Bytes> asked_here = exchange.exchange_bytes(questions);
-    questions.clear();
+    const std::vector<mpi::Bytes> asked_here = exchange.exchange_bytes(std::move(questions));
     found_.assign(size_t(ranks), {});
     std::vector<mpi::Bytes> answers(static_cast<size_t>(ranks));
     std::string id;
@@ -105,7 +103,7 @@ std::vector<uint32_t> AccountDirectory::resolve_countries(const IdDictionary& id
             mpi::append_value(answers[source], row ? table_.country[*row] : kUnknownAccount);
         }
     }
-    const std::vector<mpi::Bytes> replies = exchange.exchange_bytes(answers);
+    const std::vector<mpi::Bytes> replies = exchange.exchange_bytes(std::move(answers));
     std::vector<uint32_t> country(ids.size(), kUnknownAccount);
     for (size_t home = 0; home < replies.size(); ++home) {
         const std::vector<uint32_t> countries = read_u32s(replies[home]);
@@ -123,7 +121,7 @@ std::vector<uint32_t> AccountDirectory::resolve_slots(const AccountShare& share,
     for (size_t i = 0; i < share.table.size(); ++i)
         mpi::append_value(to_home[size_t(home_rank_of(share.table.ids[i], ranks))], share_slots[i]);
     std::vector<uint32_t> slot_of_row;
-    const std::vector<mpi::Bytes> places_here = exchange.exchange_bytes(to_home);
+    const std::vector<mpi::Bytes> places_here = exchange.exchange_bytes(std::move(to_home));
     for (size_t source = 0; source < places_here.size(); ++source) {
         const std::vector<uint32_t> slots = read_u32s(places_here[source]);
         if (slots.size() != rows_from_[source]) fail(ExitCode::internal, "the directory's places do not match its accounts");
@@ -134,7 +132,7 @@ std::vector<uint32_t> AccountDirectory::resolve_slots(const AccountShare& share,
         for (const uint32_t row : found_[source])
             mpi::append_value(answers[source], row == kUnknownAccount ? kUnknownAccount : slot_of_row[row]);
     std::vector<uint32_t> slots;
-    const std::vector<mpi::Bytes> replies = exchange.exchange_bytes(answers);
+    const std::vector<mpi::Bytes> replies = exchange.exchange_bytes(std::move(answers));
     size_t keys = 0;
     for (const std::vector<uint32_t>& asked : asked_) keys += asked.size();
     slots.assign(keys, kUnknownAccount);

@@ -43,8 +43,7 @@ std::vector<uint64_t> send_accounts_to_owners(const AccountShare& share, std::sp
         mpi::append_value(out, opening[i]);
         mpi::append_value(out, share.country[i]);
     }
-    const std::vector<mpi::Bytes> received = exchange.exchange_bytes(to_owner);
-    to_owner.clear();
+    const std::vector<mpi::Bytes> received = exchange.exchange_bytes(std::move(to_owner));
     std::vector<uint64_t> came_from;
     for (const mpi::Bytes& bytes : received) {
         mpi::ByteReader in(bytes);

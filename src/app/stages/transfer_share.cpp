@@ -97,9 +97,11 @@ void fix_lines(TransferShare& share, std::span<const uint64_t> line_feeds_all, i
 
 }  // namespace
 
-TransferShare read_transfer_share(const Options& options, mpi::Exchange& exchange, ProgressReporter& progress) {
+TransferShare read_transfer_share(const Options& options, IdDictionary ids, mpi::Exchange& exchange,
+                                  ProgressReporter& progress) {
     const int ranks = exchange.size(), rank = exchange.rank();
     TransferShare share;
+    share.ids = std::move(ids);
     step(exchange, [&] { parse_share(options, share, ranks, rank, progress); });
     std::vector<uint64_t> first_rows, next_rows;
     for (const TransferFilePart& part : share.parts) {

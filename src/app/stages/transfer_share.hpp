@@ -43,8 +43,9 @@ struct TransferShare {
     uint64_t bytes_parsed = 0;
 };
 
-// Collective.
-TransferShare read_transfer_share(const Options& options, mpi::Exchange& exchange, ProgressReporter& progress);
+// Collective. Accounts are named by keys interned in `ids` (by value when the accounts' ids are numbers).
+TransferShare read_transfer_share(const Options& options, IdDictionary ids, mpi::Exchange& exchange,
+                                  ProgressReporter& progress);
 
 // Under --on-bad-row fail, the earliest bad row in input order stops the run, as a sequential read would;
 // then an unusable file.
