@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 
+#include "ledger/atomic_output.hpp"
 #include "ledger/errors.hpp"
 #include "ledger/records.hpp"
 
@@ -33,6 +34,14 @@ T one_of(const std::string& option, const std::string& value, std::initializer_l
 // place), since they are renamed into place only after a run that succeeded.
 // Compared after resolving the directories and symbolic links that exist.
 void check_distinct_files(const Options& o) {
+    // `-` is stdout (atomic_output.hpp): two outputs there would run together into one stream.
+    std::string on_stdout;
+    for (const auto& [name, value] : output_files(o)) {
+        if (*value != kStdoutPath) continue;
+        if (!on_stdout.empty())
+            usage_error("only one output may be '-' (stdout): " + on_stdout + " and " + name + " both are");
+        on_stdout = name;
+    }
     std::vector<std::pair<std::string, const std::string*>> files{{"--accounts", &o.accounts}};
     for (const std::string& t : o.transactions) files.emplace_back("--transactions", &t);
     const size_t inputs = files.size();
@@ -42,6 +51,10 @@ void check_distinct_files(const Options& o) {
     std::vector<std::optional<std::filesystem::path>> resolved;
     for (const auto& file : files) {
         std::error_code error;
+        if (resolved.size() >= inputs && *file.second == kStdoutPath) {
+            resolved.emplace_back();
+            continue;
+        }
         const auto status = std::filesystem::status(*file.second, error);
         if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
             resolved.emplace_back();
