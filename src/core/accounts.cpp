@@ -200,7 +200,7 @@ AccountTable read_accounts(std::string_view text, const std::string& file_name, 
             if (auto why = check_id(id); !why.empty()) { reject("accountNumber is " + std::string(why)); continue; }
             if (auto why = check_id(country); !why.empty()) { reject("country is " + std::string(why)); continue; }
             const auto balance = parse_decimal(row.fields[balance_col], &error);
-            if (!balance) { reject("balance: " + error); continue; }
+            if (!balance) { reject(field_problem("balance", row.fields[balance_col], error)); continue; }
             table.add(id, country, *balance, row.line);
         }
     } catch (const LedgerError&) {

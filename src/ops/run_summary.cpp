@@ -34,4 +34,22 @@ std::string format_utc(double unix_seconds) {
     return text;
 }
 
+std::string counted(uint64_t n, std::string_view singular, std::string_view plural) {
+    return std::to_string(n) + " " + std::string(n == 1 ? singular : plural);
+}
+
+std::string run_summary_line(const RunSummary& summary, int ranks, double elapsed_seconds, std::string_view output) {
+    uint64_t rejected = 0;
+    for (const uint64_t n : summary.rejected) rejected += n;
+    char timing[96];
+    std::snprintf(timing, sizeof timing, " in %.3f s (%.0f transfers/s)", elapsed_seconds,
+                  double(summary.transfers) / std::max(elapsed_seconds, 1e-9));
+    return counted(summary.transfers, "transfer", "transfers") + " (" + std::to_string(summary.accepted) +
+           " accepted, " + std::to_string(rejected) + " rejected, " + counted(summary.bad_rows, "bad row", "bad rows") +
+           ") in " + counted(summary.countries, "country", "countries") + " on " +
+           counted(uint64_t(std::max(ranks, 0)), "rank", "ranks") + timing +
+           "; conservation holds in every country; balances in " +
+           (output == "-" ? std::string("stdout") : std::string(output));
+}
+
 }  // namespace ledger
