@@ -7,6 +7,7 @@
 
 #include "ledger/atomic_output.hpp"
 #include "ledger/errors.hpp"
+#include "help_text.hpp"
 #include "ledger/records.hpp"
 
 namespace po = boost::program_options;
@@ -123,28 +124,27 @@ std::string_view ingest_name(IngestMode mode) { return mode == IngestMode::root 
 Options parse_options(int argc, const char* const argv[]) {
     Options o;
     std::string on_bad_row = "fail", ingest = "parallel", progress = "auto";
-    po::options_description desc(
-        "ledger: replay a day of money transfers and write every account's closing balance.\n\n"
-        "Usage: mpirun -np N ledger --accounts A.csv --transactions T.csv --output OUT.csv [options]\n\nOptions");
+    po::options_description desc(std::string(kHelpUsage), 100);
     desc.add_options()
         ("help,h", "print this help and exit")
         ("version", "print the version and exit")
-        ("accounts", po::value(&o.accounts)->value_name("PATH"), "accounts CSV (required)")
+        ("accounts", po::value(&o.accounts)->value_name("PATH"), "accounts CSV: accountNumber,country,balance (required)")
         ("transactions", po::value(&o.transactions)->value_name("PATH"),
-         "transactions CSV; repeat for several files, read in the order given (required)")
-        ("output", po::value(&o.output)->value_name("PATH"), "closing balances CSV (required)")
-        ("rejected", po::value(&o.rejected)->value_name("PATH"), "rejected transfers CSV")
-        ("report", po::value(&o.report)->value_name("PATH"), "JSON run report")
-        ("metrics-file", po::value(&o.metrics_file)->value_name("PATH"), "Prometheus text-format metrics file")
+         "transactions CSV: date,fromAccountNumber,transferAmount,toAccountNumber; repeat for several files, read "
+         "in the order given, as one sequence (required)")
+        ("output", po::value(&o.output)->value_name("PATH"), "closing balances CSV, same columns as the accounts file; - for stdout (required)")
+        ("rejected", po::value(&o.rejected)->value_name("PATH"), "rejected transfers CSV, with the reason of each; - for stdout (default: not written)")
+        ("report", po::value(&o.report)->value_name("PATH"), "JSON run report, written for a failed run too; - for stdout (default: not written)")
+        ("metrics-file", po::value(&o.metrics_file)->value_name("PATH"), "Prometheus text-format metrics file, written for a failed run too; - for stdout (default: not written)")
         ("pushgateway", po::value(&o.pushgateway)->value_name("URL"),
-         "push the same metrics to a Pushgateway at the end of the run")
-        ("on-bad-row", po::value(&on_bad_row)->value_name("fail|skip"), "what to do with a bad row (default fail)")
+         "push the same metrics to the Pushgateway at this base URL at the end of the run (default: not pushed)")
+        ("on-bad-row", po::value(&on_bad_row)->value_name("fail|skip"), "a bad row stops the run (fail), or is skipped and counted (skip) (default: fail)")
         ("quarantine", po::value(&o.quarantine)->value_name("PATH"),
-         "where skipped bad rows go (with --on-bad-row skip)")
-        ("ingest", po::value(&ingest)->value_name("root|parallel"), "ingest strategy (default parallel)")
-        ("log-level", po::value(&o.log_level)->value_name("LEVEL"), "error, warn, info (default) or debug")
+         "CSV of the skipped bad rows, with --on-bad-row skip; - for stdout (default: not written)")
+        ("ingest", po::value(&ingest)->value_name("root|parallel"), "root: rank 0 reads everything; parallel: every rank reads a share (default: parallel)")
+        ("log-level", po::value(&o.log_level)->value_name("LEVEL"), "error, warn, info or debug, on stderr (default: info)")
         ("progress", po::value(&progress)->value_name("auto|on|off"),
-         "progress on stderr; auto = only when stderr is a terminal (default auto)");
+         "progress on stderr; auto = only when stderr is a terminal (default: auto)");
 
     // No abbreviations (`--acc` for --accounts): a script that relied on one would break, or change
     // meaning, when an option is added.
@@ -171,7 +171,7 @@ Options parse_options(int argc, const char* const argv[]) {
         throw UsageError(std::string(e.what()) + " (see ledger --help)", sinks);
     }
     std::ostringstream help;
-    help << desc;
+    help << desc << kHelpEpilogue;
     o.help_text = help.str();
     o.show_help = vm.count("help") > 0;
     o.show_version = vm.count("version") > 0;
