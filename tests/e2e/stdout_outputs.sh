@@ -13,6 +13,8 @@ printf 'accountNumber,country,balance\n1,NL,100\n2,NL,50\n3,DE,10\n4,DE,0\n' >ac
 printf 'date,fromAccountNumber,transferAmount,toAccountNumber\n2024-01-01,1,30.5,2\n2024-01-02,2,500,1\n2024-01-03,3,4,4\n2024-01-04,9,1,1\n' >transactions.csv
 IN=(--accounts accounts.csv --transactions transactions.csv --log-level warn)
 "$LEDGER_BIN" "${IN[@]}" --output expected.csv --rejected expected-rejected.csv 2>/dev/null || fail "the reference run failed"
+printf 'date,fromAccountNumber,transferAmount,toAccountNumber\n2024-01-05,1,x,2\n' >bad-row.csv
+expected_quarantine=$'file,line,error,row\nbad-row.csv,2,transferAmount \'x\': not a decimal number; expected digits with an optional sign and \'.\' like -1234.50,"2024-01-05,1,x,2"'
 ln -s /proc/self/fd/1 stdout-link
 mkdir -p links && ln -s ../stdout-link links/chained  # a link to the link
 
@@ -62,6 +64,14 @@ for launch in direct 1 2; do
   run "$launch" "${IN[@]}" --output out.csv --report - >report.txt 2>stderr.txt || fail "--report - $at: exit non-zero"
   python3 -c "import json, sys; r = json.load(open('report.txt')); sys.exit(0 if r['status'] == 'ok' and r['counts']['accounts'] == 4 else 1)" &&
     pass || { fail "--report - $at: stdout is not the run's report"; head -c 400 report.txt >&2; }
+
+  # The metrics and the quarantine go to stdout too.
+  run "$launch" "${IN[@]}" --output out.csv --metrics-file - >metrics.txt 2>stderr.txt || fail "--metrics-file - $at: exit non-zero"
+  grep -qx 'ledger_last_run_success 1' metrics.txt && pass || { fail "--metrics-file - $at: stdout is not the metrics"; head -5 metrics.txt >&2; }
+  run "$launch" "${IN[@]}" --transactions bad-row.csv --output out.csv --on-bad-row skip --quarantine - >quarantine.txt 2>stderr.txt ||
+    fail "--quarantine - $at: exit non-zero"
+  [ "$(cat quarantine.txt)" = "$expected_quarantine" ] && pass || { fail "--quarantine - $at: stdout"; cat quarantine.txt >&2; }
+  no_leftovers "--quarantine - $at"
 
   # A FIFO is written through: the reader gets the balances, and the FIFO is still a FIFO.
   rm -f balances.fifo && mkfifo balances.fifo
