@@ -37,8 +37,14 @@ HeaderMap resolve_header(const CsvRow& header, std::span<const std::string_view>
 
 std::string row_shape_problem(const CsvRow& row, const HeaderMap& header) {
     if (!row.error.empty()) return row.error;
-    if (row.fields.size() != header.field_count)
-        return "expected " + std::to_string(header.field_count) + " fields, found " + std::to_string(row.fields.size());
+    if (row.fields.size() != header.field_count) {
+        std::string problem =
+            "expected " + std::to_string(header.field_count) + " fields, found " + std::to_string(row.fields.size());
+        // The usual cause of one field too many: a thousands separator (1,234.50) or a name holding a comma.
+        if (row.fields.size() > header.field_count)
+            problem += "; a value holding a comma must be in double quotes and an amount takes no thousands separator";
+        return problem;
+    }
     return "";
 }
 

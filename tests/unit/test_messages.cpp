@@ -68,6 +68,22 @@ TEST(Messages, ARowMessageNamesTheFieldAndItsValue) {
     EXPECT_EQ(field_problem("date", std::string(100, '9'), "x"), "date '" + std::string(40, '9') + "... (100 bytes)': x");
 }
 
+TEST(Messages, ATooLongRowSaysWhyItMayBeSo) {
+    BadRowSink bad(BadRowPolicy::fail);
+    try {
+        read_accounts("accountNumber,country,balance\n1,NL,1,234.50\n", "accounts.csv", bad);
+        ADD_FAILURE() << "a row of four fields was read against a header of three";
+    } catch (const LedgerError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "accounts.csv:2: expected 3 fields, found 4; a value holding a comma must be in double quotes and an "
+                  "amount takes no thousands separator (1,NL,1,234.50)");
+    }
+    BadRowSink skip(BadRowPolicy::skip);
+    read_accounts("accountNumber,country,balance\n1,NL\n", "accounts.csv", skip);
+    ASSERT_EQ(skip.rows().size(), 1u);
+    EXPECT_EQ(skip.rows()[0].error, "expected 3 fields, found 2");  // one too few: no such hint
+}
+
 TEST(Messages, CountsAreSingularForOne) {
     EXPECT_EQ(counted(0, "rank", "ranks"), "0 ranks");
     EXPECT_EQ(counted(1, "rank", "ranks"), "1 rank");
