@@ -106,6 +106,13 @@ void check_values(Options& o, const po::variables_map& vm, const std::string& on
         if (t.empty()) usage_error("--transactions must not be empty");
     if (o.transactions.size() > kMaxTransactionFiles)
         usage_error("--transactions may be given at most " + std::to_string(kMaxTransactionFiles) + " times");
+    // An input is mapped and read in parts by several ranks, which a stream cannot be.
+    std::vector<std::pair<const char*, const std::string*>> inputs{{"--accounts", &o.accounts}};
+    for (const std::string& t : o.transactions) inputs.emplace_back("--transactions", &t);
+    for (const auto& [name, path] : inputs)
+        if (*path == kStdoutPath)
+            usage_error(std::string(name) + " cannot read stdin ('-'): give the path of a file (./- for a file "
+                        "named '-')");
 }
 
 }  // namespace
@@ -128,21 +135,29 @@ Options parse_options(int argc, const char* const argv[]) {
     desc.add_options()
         ("help,h", "print this help and exit")
         ("version", "print the version and exit")
-        ("accounts", po::value(&o.accounts)->value_name("PATH"), "accounts CSV: accountNumber,country,balance (required)")
+        ("accounts", po::value(&o.accounts)->value_name("PATH"),
+         "accounts CSV: accountNumber,country,balance (required)")
         ("transactions", po::value(&o.transactions)->value_name("PATH"),
          "transactions CSV: date,fromAccountNumber,transferAmount,toAccountNumber; repeat for several files, read "
          "in the order given, as one sequence (required)")
-        ("output", po::value(&o.output)->value_name("PATH"), "closing balances CSV, same columns as the accounts file; - for stdout (required)")
-        ("rejected", po::value(&o.rejected)->value_name("PATH"), "rejected transfers CSV, with the reason of each; - for stdout (default: not written)")
-        ("report", po::value(&o.report)->value_name("PATH"), "JSON run report, written for a failed run too; - for stdout (default: not written)")
-        ("metrics-file", po::value(&o.metrics_file)->value_name("PATH"), "Prometheus text-format metrics file, written for a failed run too; - for stdout (default: not written)")
+        ("output", po::value(&o.output)->value_name("PATH"),
+         "closing balances CSV, same columns as the accounts file; - for stdout (required)")
+        ("rejected", po::value(&o.rejected)->value_name("PATH"),
+         "rejected transfers CSV, with the reason of each; - for stdout (default: not written)")
+        ("report", po::value(&o.report)->value_name("PATH"),
+         "JSON run report, written for a failed run too; - for stdout (default: not written)")
+        ("metrics-file", po::value(&o.metrics_file)->value_name("PATH"),
+         "Prometheus text-format metrics file, written for a failed run too; - for stdout (default: not written)")
         ("pushgateway", po::value(&o.pushgateway)->value_name("URL"),
          "push the same metrics to the Pushgateway at this base URL at the end of the run (default: not pushed)")
-        ("on-bad-row", po::value(&on_bad_row)->value_name("fail|skip"), "a bad row stops the run (fail), or is skipped and counted (skip) (default: fail)")
+        ("on-bad-row", po::value(&on_bad_row)->value_name("fail|skip"),
+         "a bad row stops the run (fail), or is skipped and counted (skip) (default: fail)")
         ("quarantine", po::value(&o.quarantine)->value_name("PATH"),
          "CSV of the skipped bad rows, with --on-bad-row skip; - for stdout (default: not written)")
-        ("ingest", po::value(&ingest)->value_name("root|parallel"), "root: rank 0 reads everything; parallel: every rank reads a share (default: parallel)")
-        ("log-level", po::value(&o.log_level)->value_name("LEVEL"), "error, warn, info or debug, on stderr (default: info)")
+        ("ingest", po::value(&ingest)->value_name("root|parallel"),
+         "root: rank 0 reads everything; parallel: every rank reads a share (default: parallel)")
+        ("log-level", po::value(&o.log_level)->value_name("LEVEL"),
+         "error, warn, info or debug, on stderr (default: info)")
         ("progress", po::value(&progress)->value_name("auto|on|off"),
          "progress on stderr; auto = only when stderr is a terminal (default: auto)");
 

@@ -91,4 +91,11 @@ for launch in direct 1 2; do
     pass || { fail "two outputs on - $at: stderr"; cat stderr.txt >&2; }
   [ ! -s captured.txt ] && pass || fail "two outputs on - $at: something was written to stdout"
 done
+
+# An input cannot be stdin: each is mapped and read in parts by several ranks.
+got=0
+"$LEDGER_BIN" --accounts accounts.csv --transactions - --output out.csv </dev/null 2>stderr.txt || got=$?
+[ "$got" -eq 2 ] && pass || fail "--transactions -: exit $got, expected 2"
+grep -qF "ledger: error: --transactions cannot read stdin ('-'): give the path of a file" stderr.txt && pass ||
+  { fail "--transactions -: stderr"; cat stderr.txt >&2; }
 finish
