@@ -63,7 +63,7 @@ std::string counted(uint64_t n, std::string_view singular, std::string_view plur
 
 // The line rank 0 logs at the end of a run that succeeded, e.g. "12 transfers (10 accepted, 1 rejected,
 // 1 bad row) in 1 country on 2 ranks in 0.250 s (48 transfers/s); conservation holds in every country;
-// balances in out.csv". `output` "-" is said as stdout.
+// balances in out.csv". `output` "-" is said as stdout, any other path through one_line.
 std::string run_summary_line(const RunSummary& summary, int ranks, double elapsed_seconds, std::string_view output);
 
 }  // namespace ledger

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ledger/csv.hpp"
+
 namespace ledger {
 
 std::string format_utc(double unix_seconds) {
@@ -49,7 +51,7 @@ std::string run_summary_line(const RunSummary& summary, int ranks, double elapse
            ") in " + counted(summary.countries, "country", "countries") + " on " +
            counted(uint64_t(std::max(ranks, 0)), "rank", "ranks") + timing +
            "; conservation holds in every country; balances in " +
-           (output == "-" ? std::string("stdout") : std::string(output));
+           (output == "-" ? std::string("stdout") : one_line(output));
 }
 
 }  // namespace ledger

@@ -103,6 +103,7 @@ TEST(Messages, CountsAreSingularForOne) {
     EXPECT_EQ(run_summary_line(summary, 2, 1.0, "-"),
               "3 transfers (1 accepted, 2 rejected, 0 bad rows) in 2 countries on 2 ranks in 1.000 s (3 transfers/s); "
               "conservation holds in every country; balances in stdout");
+    EXPECT_NE(run_summary_line(summary, 2, 1.0, "a\nb.csv").find("balances in a\\x0ab.csv"), std::string::npos);
 }
 
 }  // namespace
