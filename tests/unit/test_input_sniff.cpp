@@ -29,8 +29,8 @@ TEST(InputSniff, CompressedAndArchivedFilesByTheirFirstBytes) {
     EXPECT_EQ(sniff(std::string_view("\xfd" "7zXZ\0\0", 7)).what,
               "the file looks xz-compressed (it starts with bytes fd 37 7a 58); decompress it first (unxz)");
     EXPECT_EQ(sniff("PK\x03\x04\x14").what,
-              "the file looks like a zip archive (it starts with bytes 50 4b 03 04); extract the CSV file from it first "
-              "(unzip)");
+              "the file looks like a zip archive (it starts with bytes 50 4b 03 04); extract the CSV file from it "
+              "first (unzip)");
     for (const std::string_view bom : {std::string_view("\xff\xfe" "a\0c\0", 6), std::string_view("\xfe\xff\0a\0c", 6)})
         EXPECT_NE(sniff(bom).what.find("UTF-16 encoded"), std::string::npos);
     for (const char* text : {"\x1f\x8b", "BZh9"}) EXPECT_FALSE(sniff(text).show_header) << text;

@@ -65,7 +65,8 @@ TEST(Messages, ARowMessageNamesTheFieldAndItsValue) {
     }
     EXPECT_EQ(field_problem("date", "01.03.2024", "not a date"), "date '01.03.2024': not a date");
     // A long value is shortened as the row is.
-    EXPECT_EQ(field_problem("date", std::string(100, '9'), "x"), "date '" + std::string(40, '9') + "... (100 bytes)': x");
+    EXPECT_EQ(field_problem("date", std::string(100, '9'), "x"),
+              "date '" + std::string(40, '9') + "... (100 bytes)': x");
 }
 
 TEST(Messages, ATooLongRowSaysWhyItMayBeSo) {
