@@ -1,8 +1,10 @@
 // Output files appear whole or not at all. Each is written to a hidden temporary name in its own
 // directory and renamed into place only when the whole run has succeeded; a failed run removes its
-// temporaries and leaves any older file at the path untouched. A path that already exists and is not a
-// regular file (a device such as /dev/stdout or /dev/full, a FIFO) cannot be replaced by rename and is
-// written directly instead.
+// temporaries and leaves any older file at the path untouched. Streams are written through instead,
+// never replaced: `-` (stdout), a path naming this process's stdout or stderr (/dev/stdout,
+// /proc/self/fd/1, a symbolic link to one), and any other existing path that is not a regular file (a
+// device such as /dev/null or /dev/full, a FIFO). A symbolic link to a regular file stays a link: the
+// file it points to is replaced.
 #pragma once
 
 #include <string>
@@ -10,6 +12,9 @@
 #include <vector>
 
 namespace ledger {
+
+// The output path that means stdout.
+inline constexpr std::string_view kStdoutPath = "-";
 
 // Throws LedgerError(io) if `path` can clearly not be written (a directory, a missing or read-only
 // parent). Called before the heavy work so that a bad output path fails in a second, not after the run.

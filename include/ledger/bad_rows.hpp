@@ -38,4 +38,8 @@ private:
 
 std::string bad_row_message(std::string_view file, uint64_t line, std::string_view error, std::string_view raw);
 
+// What is wrong with one field of a row, naming the column and the value as read:
+// `transferAmount '1,234.50': not a decimal number; expected ...`.
+std::string field_problem(std::string_view column, std::string_view value, std::string_view error);
+
 }  // namespace ledger

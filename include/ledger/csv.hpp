@@ -77,8 +77,9 @@ uint64_t count_line_feeds(std::string_view text);
 // Shortens text for an error message so that a 10 MB garbage line gives a readable one-line error.
 std::string excerpt(std::string_view text, size_t max_bytes = 120);
 
-// The text with control bytes shown as \xNN, whole: an error is one line on stderr even when a file name
-// or a quoted field holds a line feed.
+// The text with every byte that is not part of a printable UTF-8 character shown as \xNN (control bytes,
+// bytes of malformed UTF-8, C1 controls, line separators and bidirectional overrides), whole: an error is
+// one line of readable text on stderr even when a file name or a field holds a line feed or binary.
 std::string one_line(std::string_view text);
 
 }  // namespace ledger

@@ -21,8 +21,13 @@ struct Decimal {
     int scale = 0;     // 0..kMaxScale
 };
 
+// What a decimal in the input must look like, for the messages that reject one.
+inline constexpr const char* kDecimalFormat = "expected digits with an optional sign and '.' like -1234.50";
+
 // Parses `[+-]digits[.digits]`; the text must already be trimmed. On failure returns nullopt and sets
-// *error to a short reason ("5." and ".5" are rejected, as are exponents and more than 18 fraction digits).
+// *error to a short reason, followed by kDecimalFormat when the text is not of that form ("5." and ".5"
+// are rejected, as are exponents and thousands separators); more than 18 fraction digits is rejected too.
+// No comma in these texts, so that a quarantine CSV's error column needs no quotes for them.
 std::optional<Decimal> parse_decimal(std::string_view text, std::string* error);
 
 // parse_decimal for a text of at most 18 digits, which fits in 64 bits, where no step can overflow: no

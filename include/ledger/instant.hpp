@@ -17,7 +17,11 @@ struct Instant {
     friend auto operator<=>(const Instant&, const Instant&) = default;
 };
 
-// The text must already be trimmed. On failure returns nullopt and sets *error to a short reason.
+// What a date in the input must look like, for the messages that reject one.
+inline constexpr const char* kInstantFormat = "expected ISO-8601 like 2024-03-01 or 2024-03-01T09:30:00Z";
+
+// The text must already be trimmed. On failure returns nullopt and sets *error to a short reason, followed
+// by kInstantFormat when the text is not of the ISO-8601 form (an impossible day or hour says only that).
 std::optional<Instant> parse_instant(std::string_view text, std::string* error);
 
 // Days since 1970-01-01 of a proleptic Gregorian civil date (exact, no time zone database involved).

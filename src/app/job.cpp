@@ -70,13 +70,9 @@ int run_job(const Options& options, mpi::Exchange& exchange, RunSummary& summary
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (exchange.is_root()) {
         if (options.quarantine.empty() && summary.bad_rows > 0)
-            spdlog::warn("{} bad rows skipped and not saved: give --quarantine PATH to keep them", summary.bad_rows);
-        uint64_t rejected = 0;
-        for (uint64_t n : summary.rejected) rejected += n;
-        spdlog::info("{} transfers ({} accepted, {} rejected, {} bad rows) in {} countries on {} ranks in {:.3f} s "
-                     "({:.0f} transfers/s); conservation holds in every country; balances in {}",
-                     summary.transfers, summary.accepted, rejected, summary.bad_rows, summary.countries,
-                     exchange.size(), elapsed, double(summary.transfers) / std::max(elapsed, 1e-9), options.output);
+            spdlog::warn("{} skipped and not saved: give --quarantine PATH to keep them",
+                         counted(summary.bad_rows, "bad row", "bad rows"));
+        spdlog::info("{}", run_summary_line(summary, exchange.size(), elapsed, options.output));
     }
     return 0;
 }

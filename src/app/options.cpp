@@ -5,7 +5,9 @@
 #include <optional>
 #include <sstream>
 
+#include "ledger/atomic_output.hpp"
 #include "ledger/errors.hpp"
+#include "help_text.hpp"
 #include "ledger/records.hpp"
 
 namespace po = boost::program_options;
@@ -33,6 +35,14 @@ T one_of(const std::string& option, const std::string& value, std::initializer_l
 // place), since they are renamed into place only after a run that succeeded.
 // Compared after resolving the directories and symbolic links that exist.
 void check_distinct_files(const Options& o) {
+    // `-` is stdout (atomic_output.hpp): two outputs there would run together into one stream.
+    std::string on_stdout;
+    for (const auto& [name, value] : output_files(o)) {
+        if (*value != kStdoutPath) continue;
+        if (!on_stdout.empty())
+            usage_error("only one output may be '-' (stdout): " + on_stdout + " and " + name + " both are");
+        on_stdout = name;
+    }
     std::vector<std::pair<std::string, const std::string*>> files{{"--accounts", &o.accounts}};
     for (const std::string& t : o.transactions) files.emplace_back("--transactions", &t);
     const size_t inputs = files.size();
@@ -42,6 +52,10 @@ void check_distinct_files(const Options& o) {
     std::vector<std::optional<std::filesystem::path>> resolved;
     for (const auto& file : files) {
         std::error_code error;
+        if (resolved.size() >= inputs && *file.second == kStdoutPath) {
+            resolved.emplace_back();
+            continue;
+        }
         const auto status = std::filesystem::status(*file.second, error);
         if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
             resolved.emplace_back();
@@ -92,6 +106,13 @@ void check_values(Options& o, const po::variables_map& vm, const std::string& on
         if (t.empty()) usage_error("--transactions must not be empty");
     if (o.transactions.size() > kMaxTransactionFiles)
         usage_error("--transactions may be given at most " + std::to_string(kMaxTransactionFiles) + " times");
+    // An input is mapped and read in parts by several ranks, which a stream cannot be.
+    std::vector<std::pair<const char*, const std::string*>> inputs{{"--accounts", &o.accounts}};
+    for (const std::string& t : o.transactions) inputs.emplace_back("--transactions", &t);
+    for (const auto& [name, path] : inputs)
+        if (*path == kStdoutPath)
+            usage_error(std::string(name) + " cannot read stdin ('-'): give the path of a file (./- for a file "
+                        "named '-')");
 }
 
 }  // namespace
@@ -110,28 +131,35 @@ std::string_view ingest_name(IngestMode mode) { return mode == IngestMode::root 
 Options parse_options(int argc, const char* const argv[]) {
     Options o;
     std::string on_bad_row = "fail", ingest = "parallel", progress = "auto";
-    po::options_description desc(
-        "ledger: replay a day of money transfers and write every account's closing balance.\n\n"
-        "Usage: mpirun -np N ledger --accounts A.csv --transactions T.csv --output OUT.csv [options]\n\nOptions");
+    po::options_description desc(std::string(kHelpUsage), 100);
     desc.add_options()
         ("help,h", "print this help and exit")
         ("version", "print the version and exit")
-        ("accounts", po::value(&o.accounts)->value_name("PATH"), "accounts CSV (required)")
+        ("accounts", po::value(&o.accounts)->value_name("PATH"),
+         "accounts CSV: accountNumber,country,balance (required)")
         ("transactions", po::value(&o.transactions)->value_name("PATH"),
-         "transactions CSV; repeat for several files, read in the order given (required)")
-        ("output", po::value(&o.output)->value_name("PATH"), "closing balances CSV (required)")
-        ("rejected", po::value(&o.rejected)->value_name("PATH"), "rejected transfers CSV")
-        ("report", po::value(&o.report)->value_name("PATH"), "JSON run report")
-        ("metrics-file", po::value(&o.metrics_file)->value_name("PATH"), "Prometheus text-format metrics file")
+         "transactions CSV: date,fromAccountNumber,transferAmount,toAccountNumber; repeat for several files, read "
+         "in the order given, as one sequence (required)")
+        ("output", po::value(&o.output)->value_name("PATH"),
+         "closing balances CSV, same columns as the accounts file; - for stdout (required)")
+        ("rejected", po::value(&o.rejected)->value_name("PATH"),
+         "rejected transfers CSV, with the reason of each; - for stdout (default: not written)")
+        ("report", po::value(&o.report)->value_name("PATH"),
+         "JSON run report, written for a failed run too; - for stdout (default: not written)")
+        ("metrics-file", po::value(&o.metrics_file)->value_name("PATH"),
+         "Prometheus text-format metrics file, written for a failed run too; - for stdout (default: not written)")
         ("pushgateway", po::value(&o.pushgateway)->value_name("URL"),
-         "push the same metrics to a Pushgateway at the end of the run")
-        ("on-bad-row", po::value(&on_bad_row)->value_name("fail|skip"), "what to do with a bad row (default fail)")
+         "push the same metrics to the Pushgateway at this base URL at the end of the run (default: not pushed)")
+        ("on-bad-row", po::value(&on_bad_row)->value_name("fail|skip"),
+         "a bad row stops the run (fail), or is skipped and counted (skip) (default: fail)")
         ("quarantine", po::value(&o.quarantine)->value_name("PATH"),
-         "where skipped bad rows go (with --on-bad-row skip)")
-        ("ingest", po::value(&ingest)->value_name("root|parallel"), "ingest strategy (default parallel)")
-        ("log-level", po::value(&o.log_level)->value_name("LEVEL"), "error, warn, info (default) or debug")
+         "CSV of the skipped bad rows, with --on-bad-row skip; - for stdout (default: not written)")
+        ("ingest", po::value(&ingest)->value_name("root|parallel"),
+         "root: rank 0 reads everything; parallel: every rank reads a share (default: parallel)")
+        ("log-level", po::value(&o.log_level)->value_name("LEVEL"),
+         "error, warn, info or debug, on stderr (default: info)")
         ("progress", po::value(&progress)->value_name("auto|on|off"),
-         "progress on stderr; auto = only when stderr is a terminal (default auto)");
+         "progress on stderr; auto = only when stderr is a terminal (default: auto)");
 
     // No abbreviations (`--acc` for --accounts): a script that relied on one would break, or change
     // meaning, when an option is added.
@@ -158,7 +186,7 @@ Options parse_options(int argc, const char* const argv[]) {
         throw UsageError(std::string(e.what()) + " (see ledger --help)", sinks);
     }
     std::ostringstream help;
-    help << desc;
+    help << desc << kHelpEpilogue;
     o.help_text = help.str();
     o.show_help = vm.count("help") > 0;
     o.show_version = vm.count("version") > 0;

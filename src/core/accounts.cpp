@@ -209,7 +209,7 @@ AccountRowsRead read_account_rows(const AccountPart& part, BadRowSink& bad, Acco
         if (auto why = check_id(id); !why.empty()) { reject("accountNumber is " + std::string(why)); continue; }
         if (auto why = check_id(country); !why.empty()) { reject("country is " + std::string(why)); continue; }
         const auto balance = parse_decimal(row.fields[balance_col], &error);
-        if (!balance) { reject("balance: " + error); continue; }
+        if (!balance) { reject(field_problem("balance", row.fields[balance_col], error)); continue; }
         table.add(id, country, *balance, row.line);
     }
     return read;

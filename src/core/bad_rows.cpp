@@ -13,6 +13,13 @@ std::string bad_row_message(std::string_view file, uint64_t line, std::string_vi
     return message;
 }
 
+std::string field_problem(std::string_view column, std::string_view value, std::string_view error) {
+    std::string problem(column);
+    problem += " '" + excerpt(value, 40) + "': ";
+    problem += error;
+    return problem;
+}
+
 void BadRowSink::add(uint32_t file_index, std::string_view file, uint64_t line, std::string_view error,
                      std::string_view raw) {
     if (policy_ == BadRowPolicy::fail)

@@ -1,6 +1,7 @@
 #include "ledger/decimal.hpp"
 
 #include <array>
+#include <string>
 
 namespace ledger {
 namespace {
@@ -40,7 +41,7 @@ std::optional<Decimal> parse_decimal(std::string_view text, std::string* error) 
         }
     }
     if (int_digits == 0) {
-        *error = "not a decimal number";
+        *error = std::string("not a decimal number; ") + kDecimalFormat;
         return std::nullopt;
     }
     int scale = 0;
@@ -57,12 +58,12 @@ std::optional<Decimal> parse_decimal(std::string_view text, std::string* error) 
             }
         }
         if (scale == 0) {
-            *error = "no digits after the decimal point";
+            *error = std::string("no digits after the decimal point; ") + kDecimalFormat;
             return std::nullopt;
         }
     }
     if (i != text.size()) {
-        *error = "not a decimal number";
+        *error = std::string("not a decimal number; ") + kDecimalFormat;
         return std::nullopt;
     }
     if (!negative) {

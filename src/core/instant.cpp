@@ -1,6 +1,7 @@
 #include "ledger/instant.hpp"
 
 #include <cstdio>
+#include <string>
 
 namespace ledger {
 namespace {
@@ -20,6 +21,12 @@ bool read_digits(std::string_view text, size_t at, size_t count, int* out) {
 
 std::optional<Instant> fail(std::string* error, const char* why) {
     *error = why;
+    return std::nullopt;
+}
+
+// A text not of the ISO-8601 form: the reason, then the form with an example.
+std::optional<Instant> fail_form(std::string* error, const char* why) {
+    *error = std::string(why) + "; " + kInstantFormat;
     return std::nullopt;
 }
 
@@ -45,7 +52,7 @@ std::optional<Instant> parse_instant(std::string_view text, std::string* error) 
     int year, month, day;
     if (!read_digits(text, 0, 4, &year) || text.size() < 10 || text[4] != '-' ||
         !read_digits(text, 5, 2, &month) || text[7] != '-' || !read_digits(text, 8, 2, &day))
-        return fail(error, "date is not YYYY-MM-DD");
+        return fail_form(error, "not a date");
     if (month < 1 || month > 12) return fail(error, "month out of range");
     if (day < 1 || day > days_in_month(year, month)) return fail(error, "day out of range");
 
@@ -54,19 +61,20 @@ std::optional<Instant> parse_instant(std::string_view text, std::string* error) 
 
     const char sep = text[10];
     if (sep != 'T' && sep != 't' && sep != ' ') {
-        if (sep == 'Z' || sep == 'z' || sep == '+' || sep == '-') return fail(error, "offset on a date without time");
-        return fail(error, "expected T or a space after the date");
+        if (sep == 'Z' || sep == 'z' || sep == '+' || sep == '-')
+            return fail(error, "an offset needs a time as in 2024-03-01T09:30:00+01:00");
+        return fail_form(error, "no T or space after the date");
     }
     int hour, minute, second = 0;
     if (!read_digits(text, 11, 2, &hour) || text.size() < 16 || text[13] != ':' ||
         !read_digits(text, 14, 2, &minute))
-        return fail(error, "time is not HH:MM");
+        return fail_form(error, "time is not HH:MM");
     if (hour > 23) return fail(error, "hour out of range");
     if (minute > 59) return fail(error, "minute out of range");
     size_t i = 16;
     int32_t nanos = 0;
     if (i < text.size() && text[i] == ':') {
-        if (!read_digits(text, i + 1, 2, &second)) return fail(error, "seconds are not SS");
+        if (!read_digits(text, i + 1, 2, &second)) return fail_form(error, "seconds are not SS");
         if (second > 59) return fail(error, "second out of range");
         i += 3;
         if (i < text.size() && text[i] == '.') {
@@ -76,7 +84,7 @@ std::optional<Instant> parse_instant(std::string_view text, std::string* error) 
                 if (++digits > 9) return fail(error, "fraction finer than nanoseconds");
                 nanos = nanos * 10 + (text[i] - '0');
             }
-            if (digits == 0) return fail(error, "no digits in the fraction of a second");
+            if (digits == 0) return fail_form(error, "no digits in the fraction of a second");
             for (int pad = digits; pad < 9; ++pad) nanos *= 10;
         }
     }
@@ -90,13 +98,13 @@ std::optional<Instant> parse_instant(std::string_view text, std::string* error) 
             int offset_hours, offset_minutes;
             if (i + 6 != text.size() || !read_digits(text, i + 1, 2, &offset_hours) || text[i + 3] != ':' ||
                 !read_digits(text, i + 4, 2, &offset_minutes))
-                return fail(error, "offset is not +HH:MM or -HH:MM");
+                return fail(error, "offset is not +HH:MM or -HH:MM as in 2024-03-01T09:30:00+01:00");
             if (offset_hours > 23 || offset_minutes > 59) return fail(error, "offset out of range");
             const int64_t offset = int64_t(offset_hours) * 3600 + offset_minutes * 60;
             // Local time minus its offset is UTC.
             seconds += zone == '+' ? -offset : offset;
         } else {
-            return fail(error, "unexpected text after the time");
+            return fail_form(error, "unexpected text after the time");
         }
     }
     return Instant{seconds, nanos};

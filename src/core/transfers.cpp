@@ -145,9 +145,9 @@ RowsRead read_rows(const TransferText& part, const HeaderMap& header, const Acco
         if (auto why = check_id(from_id); !why.empty()) { reject("fromAccountNumber is " + std::string(why)); continue; }
         if (auto why = check_id(to_id); !why.empty()) { reject("toAccountNumber is " + std::string(why)); continue; }
         const auto instant = parse_instant(row.fields[date_col], &error);
-        if (!instant) { reject("date: " + error); continue; }
+        if (!instant) { reject(field_problem("date", row.fields[date_col], error)); continue; }
         const auto amount = parse_decimal(row.fields[amount_col], &error);
-        if (!amount) { reject("transferAmount: " + error); continue; }
+        if (!amount) { reject(field_problem("transferAmount", row.fields[amount_col], error)); continue; }
 
         Transfer t;
         t.order = OrderKey::make(*instant, make_position(part.file_index, row.offset), amount->scale,

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -35,9 +36,39 @@ std::string temporary_name(const std::string& path) {
     return dir + "." + base + ".ledger-tmp-" + std::to_string(::getpid());
 }
 
-bool is_existing_non_regular(const std::string& path) {
+// Where the bytes of one output go.
+struct Destination {
+    int descriptor = -1;       // >= 0: this process's own stdout or stderr, written as it is
+    bool through_path = false;  // a device or FIFO: opened at the path and written through
+    std::string replaced;       // else: the regular file a temporary is renamed onto
+};
+
+bool is_same_file(const struct stat& a, int descriptor) {
+    struct stat b;
+    return ::fstat(descriptor, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+// `-` is stdout. A path that names this process's stdout or stderr (/dev/stdout, /proc/self/fd/1, a
+// symbolic link to one) is written to that descriptor: whatever it is (a terminal, a pipe, a file the
+// shell opened, for appending perhaps), a rename onto the path would replace the link instead of writing
+// the stream, and reopening it would truncate a file being appended to. Any other device or FIFO is
+// written through its path. A symbolic link to a regular file keeps the link: the file it points to is
+// the one replaced, from a temporary in that file's own directory.
+Destination destination_of(const std::string& path) {
+    if (path == kStdoutPath) return {STDOUT_FILENO, false, {}};
     struct stat st;
-    return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+    if (::stat(path.c_str(), &st) != 0) return {-1, false, path};
+    for (const int descriptor : {STDOUT_FILENO, STDERR_FILENO})
+        if (is_same_file(st, descriptor)) return {descriptor, false, {}};
+    if (!S_ISREG(st.st_mode)) return {-1, true, {}};
+    struct stat link;
+    if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+        if (char* resolved = ::realpath(path.c_str(), nullptr)) {
+            std::string target(resolved);
+            std::free(resolved);
+            return {-1, false, target};
+        }
+    return {-1, false, path};
 }
 
 void write_all(int fd, const std::string& path, std::string_view content) {
@@ -73,6 +104,16 @@ void forget_temporary(const std::string& temp_path) {
     if (found != live_temporaries.end()) live_temporaries.erase(found);
 }
 
+// Like a device: written for good as it is written, so it waits at the outputs' lock as a rename would
+// (for ever once they are abandoned), but is not held there while it writes (a reader may be slow).
+void write_to_descriptor(int descriptor, const std::string& path, std::string_view content) {
+    lock_temporaries();  // taken and released at once
+    std::fflush(descriptor == STDOUT_FILENO ? stdout : stderr);  // anything printed before goes first
+    write_all(descriptor, path, content);
+    const std::unique_lock<std::mutex> lock = lock_temporaries();
+    if (lock.owns_lock()) ++outputs_in_place;
+}
+
 }  // namespace
 
 bool abandon_all_outputs() noexcept {
@@ -85,12 +126,14 @@ bool abandon_all_outputs() noexcept {
 
 void check_output_path(const std::string& path) {
     if (path.empty()) fail_write(path, "empty path");
+    const Destination destination = destination_of(path);
+    if (destination.descriptor >= 0) return;
     struct stat st;
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) fail_write(path, "it is a directory");
-    const std::string dir = parent_directory(path);
+    const std::string dir = parent_directory(destination.through_path ? path : destination.replaced);
     if (::stat(dir.c_str(), &st) != 0) fail_write(path, "directory '" + dir + "': " + std::strerror(errno));
     if (!S_ISDIR(st.st_mode)) fail_write(path, "'" + dir + "' is not a directory");
-    if (!is_existing_non_regular(path) && ::access(dir.c_str(), W_OK | X_OK) != 0)
+    if (!destination.through_path && ::access(dir.c_str(), W_OK | X_OK) != 0)
         fail_write(path, "directory '" + dir + "': " + std::strerror(errno));
 }
 
@@ -98,7 +141,13 @@ AtomicOutputs::~AtomicOutputs() { discard_all(); }
 
 void AtomicOutputs::stage(const std::string& path, std::string_view content) {
     check_output_path(path);
-    Staged staged{path, is_existing_non_regular(path) ? std::string() : temporary_name(path)};
+    const Destination destination = destination_of(path);
+    if (destination.descriptor >= 0) {
+        write_to_descriptor(destination.descriptor, path, content);
+        return;
+    }
+    Staged staged{destination.through_path ? path : destination.replaced,
+                  destination.through_path ? std::string() : temporary_name(destination.replaced)};
     const std::string& target = staged.temp_path.empty() ? path : staged.temp_path;
     const int flags = staged.temp_path.empty() ? O_WRONLY | O_CLOEXEC | O_TRUNC
                                                : O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC;
@@ -137,8 +186,9 @@ void AtomicOutputs::stage(const std::string& path, std::string_view content) {
 
 std::string AtomicOutputs::reserve(const std::string& path) {
     check_output_path(path);
-    if (is_existing_non_regular(path)) return "";
-    Staged staged{path, temporary_name(path)};
+    const Destination destination = destination_of(path);
+    if (destination.descriptor >= 0 || destination.through_path) return "";
+    Staged staged{destination.replaced, temporary_name(destination.replaced)};
     staged_.reserve(staged_.size() + 1);
     int fd = -1;
     {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 
 #include "ledger/errors.hpp"
 
@@ -16,13 +17,17 @@ namespace {
 
 // The stage is job-wide state read by every log line; a mutex is cheap next to writing a line.
 std::mutex stage_mutex;
-std::string current_stage = "-";
+std::string current_stage;  // empty between stages
 
+// "[stage] ", or nothing between stages (a placeholder there would only be noise).
 class StageFlag final : public spdlog::custom_flag_formatter {
 public:
     void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
         std::lock_guard lock(stage_mutex);
+        if (current_stage.empty()) return;
+        dest.push_back('[');
         dest.append(current_stage.data(), current_stage.data() + current_stage.size());
+        dest.append(std::string_view("] "));
     }
     std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<StageFlag>(); }
 };
@@ -50,14 +55,15 @@ void init_logging(int rank, int rank_count, const std::string& level) {
     const auto chosen = parse_level(level);
     if (!chosen) fail(ExitCode::usage, "--log-level: expected error, warn, info or debug, got '" + level + "'");
 
-    // Rank numbers padded to the widest one keep the columns of a many-rank debug log aligned.
+    // Rank numbers padded to the widest one keep the columns of a many-rank debug log aligned. A job of
+    // one rank has no other rank to tell it from: no rank at all.
     const int width = int(std::to_string(std::max(rank_count - 1, 0)).size());
     std::string rank_text = std::to_string(rank);
     rank_text.insert(0, size_t(std::max(0, width - int(rank_text.size()))), ' ');
+    const std::string rank_field = rank_count > 1 ? "[rank " + rank_text + "] " : "";
 
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
-    formatter->add_flag<StageFlag>('k').set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%^%l%$] [rank " + rank_text +
-                                                    "] [%k] %v");
+    formatter->add_flag<StageFlag>('k').set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%^%l%$] " + rank_field + "%k%v");
 
     auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(spdlog::color_mode::automatic);
     auto logger = std::make_shared<spdlog::logger>("ledger", std::move(sink));
@@ -70,7 +76,7 @@ void init_logging(int rank, int rank_count, const std::string& level) {
 
 void set_log_stage(std::string_view stage) {
     std::lock_guard lock(stage_mutex);
-    current_stage = stage.empty() ? "-" : std::string(stage);
+    current_stage = std::string(stage);
 }
 
 }  // namespace ledger

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ledger/csv.hpp"
+
 namespace ledger {
 
 std::string format_utc(double unix_seconds) {
@@ -32,6 +34,24 @@ std::string format_utc(double unix_seconds) {
                   unsigned(date.month()), unsigned(date.day()), int(seconds_of_day / 3600),
                   int(seconds_of_day / 60 % 60), int(seconds_of_day % 60), int(ms_of_day % 1000));
     return text;
+}
+
+std::string counted(uint64_t n, std::string_view singular, std::string_view plural) {
+    return std::to_string(n) + " " + std::string(n == 1 ? singular : plural);
+}
+
+std::string run_summary_line(const RunSummary& summary, int ranks, double elapsed_seconds, std::string_view output) {
+    uint64_t rejected = 0;
+    for (const uint64_t n : summary.rejected) rejected += n;
+    char timing[96];
+    std::snprintf(timing, sizeof timing, " in %.3f s (%.0f transfers/s)", elapsed_seconds,
+                  double(summary.transfers) / std::max(elapsed_seconds, 1e-9));
+    return counted(summary.transfers, "transfer", "transfers") + " (" + std::to_string(summary.accepted) +
+           " accepted, " + std::to_string(rejected) + " rejected, " + counted(summary.bad_rows, "bad row", "bad rows") +
+           ") in " + counted(summary.countries, "country", "countries") + " on " +
+           counted(uint64_t(std::max(ranks, 0)), "rank", "ranks") + timing +
+           "; conservation holds in every country; balances in " +
+           (output == "-" ? std::string("stdout") : one_line(output));
 }
 
 }  // namespace ledger

@@ -46,7 +46,7 @@ case_() {
 }
 
 A=(--accounts accounts.csv)
-case_ "first bad row stops the run" 3 "bad-date.csv:3: date: day out of range \(2024-02-30,2,5,1\)" -- \
+case_ "first bad row stops the run" 3 "bad-date.csv:3: date '2024-02-30': day out of range \(2024-02-30,2,5,1\)" -- \
   "${A[@]}" --transactions bad-date.csv --output out.csv
 case_ "missing input" 4 "cannot read input 'nope.csv'" -- "${A[@]}" --transactions nope.csv --output out.csv
 case_ "input is a directory" 4 "a-directory.*directory" -- "${A[@]}" --transactions a-directory --output out.csv
@@ -133,7 +133,9 @@ for mode in root parallel; do
     rm -f out.csv q.csv
     ledger_np "$n" "${A[@]}" --transactions bad-date.csv --output out.csv --on-bad-row skip --quarantine q.csv \
       --ingest "$mode" --log-level error || fail "skip run failed (np $n $mode)"
-    expected_q=$'file,line,error,row\nbad-date.csv,3,date: day out of range,"2024-02-30,2,5,1"\nbad-date.csv,4,transferAmount: no digits after the decimal point,"2024-01-03,1,5.,2"'
+    expected_q=$'file,line,error,row\nbad-date.csv,3,date \'2024-02-30\': day out of range,"2024-02-30,2,5,1"\n'
+    expected_q+=$'bad-date.csv,4,transferAmount \'5.\': no digits after the decimal point; expected digits with an optional '
+    expected_q+=$'sign and \'.\' like -1234.50,"2024-01-03,1,5.,2"'
     [ "$(cat q.csv)" = "$expected_q" ] && pass || { fail "quarantine (np $n $mode)"; cat q.csv >&2; }
     [ "$(cat out.csv)" = $'accountNumber,country,balance\n1,NL,70\n2,NL,80\n3,DE,10' ] && pass || fail "skip balances (np $n $mode)"
   done

@@ -23,6 +23,19 @@ cd "$WORK"
 EVERY="parallel:1 root:2 parallel:2"
 ONE="parallel:1"
 
+# printable_text FILE: the file is UTF-8 with no control character but its final line feed, and none of
+# the invisible characters that can reorder or break a line on a terminal (what one_line escapes).
+printable_text() {
+  python3 -c "
+import sys
+try:
+    text = open(sys.argv[1], 'rb').read().decode('utf-8').rstrip('\n')
+except UnicodeDecodeError:
+    sys.exit(1)
+bad = lambda c: ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or 0x2028 <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069
+sys.exit(1 if any(bad(c) for c in text) else 0)" "$1"
+}
+
 no_temporaries() {  # WHAT
   if find . -name '*ledger-tmp*' | grep -q .; then fail "$1: a temporary file was left behind"; else pass; fi
 }
@@ -44,6 +57,7 @@ expect_fail() {
     [ "$lines" -eq 1 ] && pass || { fail "$what: $lines lines on stderr, expected 1"; head -c 2000 stderr.txt >&2; }
     grep -qE -- "$pattern" stderr.txt && pass || { fail "$what: stderr does not match /$pattern/"; head -c 2000 stderr.txt >&2; }
     [ "$(wc -c <stderr.txt)" -le 600 ] && pass || fail "$what: the message is $(wc -c <stderr.txt) bytes long"
+    printable_text stderr.txt && pass || { fail "$what: the message holds bytes that are not printable UTF-8"; od -c stderr.txt | head -20 >&2; }
     [ ! -s stdout.txt ] && pass || fail "$what: something was written to stdout"
     if [ "$n" -eq 1 ]; then
       [ ! -e out.csv ] && pass || fail "$what: out.csv was created"
@@ -79,6 +93,32 @@ expect_reference() {
 A=(--accounts accounts.csv)
 printf 'accountNumber,country,balance\n1,NL,100\n2,NL,50\n3,DE,10\n' >accounts.csv
 HEADER='date,fromAccountNumber,transferAmount,toAccountNumber'
+
+# --- a compressed, UTF-16 or not comma-separated file is named for what it looks like, with what to do.
+printf '%s\n' "$HEADER" >header-only.csv
+gzip -c accounts.csv >accounts.csv.gz
+expect_fail "gzip accounts" 3 "^ledger: error: accounts\.csv\.gz:1: the file looks gzip-compressed \(it starts with bytes 1f 8b\); decompress it first \(gunzip\)$" \
+  "$ONE" -- --accounts accounts.csv.gz --transactions header-only.csv --output out.csv
+printf '%s\n2024-01-01,1,30,2\n' "$HEADER" | gzip -c >transactions.csv.gz
+expect_fail "gzip transactions" 3 "^ledger: error: transactions\.csv\.gz:1: the file looks gzip-compressed" "$EVERY" -- \
+  "${A[@]}" --transactions transactions.csv.gz --output out.csv
+# The other formats by their first bytes (their tools need not be installed for this).
+printf '\x28\xb5\x2f\xfd\x24\x00\x01\x00\x00' >zstd.csv
+printf 'BZh91AY&SY\x00\x01\xff' >bzip2.csv
+printf '\xfd7zXZ\x00\x00\x04\xe6' >xz.csv
+printf 'PK\x03\x04\x14\x00\x00\x00' >zip.csv
+printf '\xff\xfed\x00a\x00t\x00e\x00\n\x00' >utf16.csv
+for format in "zstd:zstd-compressed" "bzip2:bzip2-compressed" "xz:xz-compressed" "zip:like a zip archive" "utf16:UTF-16 encoded"; do
+  expect_fail "${format%%:*} transactions" 3 "^ledger: error: ${format%%:*}\.csv:1: the file looks ${format#*:} \(it starts with bytes [0-9a-f ]+\); [a-z]" \
+    "$ONE" -- "${A[@]}" --transactions "${format%%:*}.csv" --output out.csv
+done
+printf 'accountNumber;country;balance\n1;NL;100\n' >semicolons.csv
+expect_fail "semicolon-separated accounts" 3 \
+  "^ledger: error: semicolons\.csv:1: the header looks semicolon \(;\)-separated, but ledger reads comma-separated CSV only; export or convert the file with commas between fields \(accountNumber;country;balance\)$" \
+  "$ONE" -- --accounts semicolons.csv --transactions header-only.csv --output out.csv
+printf 'date\tfromAccountNumber\ttransferAmount\ttoAccountNumber\r\n2024-01-01\t1\t30\t2\r\n' >tabs.csv
+expect_fail "tab-separated transactions" 3 "^ledger: error: tabs\.csv:1: the header looks tab-separated, .* \(date\\\\x09fromAccountNumber" \
+  "$EVERY" -- "${A[@]}" --transactions tabs.csv --output out.csv
 
 # --- binary garbage: a whole file of it, and garbage rows under a good header.
 python3 -c "
@@ -160,7 +200,7 @@ printf '%s\n2024-01-01,1,0.000000000000000001,2\n' "$HEADER" >frac18.csv
 expect_reference "18 fraction digits" "$ONE" accounts.csv frac18.csv
 grep -qx '2,NL,50.000000000000000001' out.csv && pass || fail "18 fraction digits: balance of 2 not exact"
 printf '%s\n2024-01-01,1,30,2\n2024-01-01,1,0.0000000000000000001,2\n' "$HEADER" >frac19.csv
-expect_fail "19 fraction digits" 3 "frac19\.csv:3: transferAmount: more than 18 fraction digits" "$ONE" -- \
+expect_fail "19 fraction digits" 3 "frac19\.csv:3: transferAmount '[0-9.]+': more than 18 fraction digits" "$ONE" -- \
   "${A[@]}" --transactions frac19.csv --output out.csv
 
 # --- balances at the 128-bit limits. Exact answers at INT128_MAX and INT128_MIN; an amount_moved that
@@ -186,17 +226,17 @@ expect_fail "amount past the limit after rescaling" 3 \
   "rescale-amount\.csv:3: transferAmount does not fit in 128 bits at 2 fraction digits \(2024-01-02,1,17000000000000000000000000000000000000,2\)" \
   "$EVERY" -- --accounts small-accounts.csv --transactions rescale-amount.csv --output out.csv
 printf 'accountNumber,country,balance\n1,X,170141183460469231731687303715884105728\n' >over-accounts.csv
-expect_fail "balance of 2^127" 3 "over-accounts\.csv:2: balance: amount does not fit in 128 bits" "$ONE" -- \
+expect_fail "balance of 2^127" 3 "over-accounts\.csv:2: balance '[0-9]+': amount does not fit in 128 bits" "$ONE" -- \
   --accounts over-accounts.csv --transactions header-only.csv --output out.csv
 
 # --- dates: years 0000 and 9999 are in range, 10000 and month 13 are not.
 printf '%s\n9999-12-31T23:59:59.999999999Z,1,1,2\n0000-01-01,2,2,1\n0000-01-01T00:30+01:00,1,3,2\n' "$HEADER" >date-limits.csv
 expect_reference "years 0000 and 9999" "$ONE" accounts.csv date-limits.csv
 printf '%s\n2024-01-01,1,1,2\n10000-01-01,1,1,2\n' "$HEADER" >year-10000.csv
-expect_fail "year 10000" 3 "year-10000\.csv:3: date: date is not YYYY-MM-DD \(10000-01-01,1,1,2\)" "$EVERY" -- \
+expect_fail "year 10000" 3 "year-10000\.csv:3: date '10000-01-01': not a date; expected ISO-8601 like 2024-03-01 or 2024-03-01T09:30:00Z \(10000-01-01,1,1,2\)" "$EVERY" -- \
   "${A[@]}" --transactions year-10000.csv --output out.csv
 printf '%s\n2024-13-01,1,1,2\n' "$HEADER" >month-13.csv
-expect_fail "month 13" 3 "month-13\.csv:2: date: month out of range" "$ONE" -- "${A[@]}" --transactions month-13.csv --output out.csv
+expect_fail "month 13" 3 "month-13\.csv:2: date '2024-13-01': month out of range" "$ONE" -- "${A[@]}" --transactions month-13.csv --output out.csv
 
 # --- paths that are not files.
 mkdir -p a-directory
@@ -220,14 +260,15 @@ w('$HEADER\n2024-01-01,1,30,2\n')
 w('2024-01-01,1,5.,2\n' * 1000000)
 w('2024-01-02,2,5,1\n')" >million.csv
 rm -f out.csv q.csv report.json
+decimal_form="expected digits with an optional sign and '.' like -1234.50"
 if ledger_np 2 "${A[@]}" --transactions million.csv --output out.csv --on-bad-row skip --quarantine q.csv \
   --report report.json --ingest parallel --log-level error 2>stderr.txt; then
   pass
   [ ! -s stderr.txt ] && pass || { fail "million bad rows: stderr is not empty"; head -c 2000 stderr.txt >&2; }
   [ "$(wc -l <q.csv)" -eq 1000001 ] && pass || fail "million bad rows: $(wc -l <q.csv) quarantine lines, expected 1000001"
   # Lines 3 .. 1000002, in order, each the verbatim row with its error.
-  awk -F, 'NR > 1 && ($1 != "million.csv" || $2 != NR + 1 || $3 != "transferAmount: no digits after the decimal point") { bad++ }
-           END { exit bad > 0 }' q.csv && pass || fail "million bad rows: a quarantine row is not the bad row of its line"
+  awk -F, -v error="transferAmount '5.': no digits after the decimal point; $decimal_form" \
+    'NR > 1 && ($1 != "million.csv" || $2 != NR + 1 || $3 != error) { bad++ } END { exit bad > 0 }' q.csv && pass || fail "million bad rows: a quarantine row is not the bad row of its line"
   python3 -c "
 import json, sys
 c = json.load(open('report.json'))['counts']

@@ -26,7 +26,8 @@ TEST(AccountsOrder, DuplicateBeforeBadRowIsReportedFirst) {
 
 TEST(AccountsOrder, BadRowBeforeDuplicateIsReportedFirst) {
     const std::string message = first_error("accountNumber,country,balance\na,US,1\nb,US,x\na,US,2\n");
-    EXPECT_EQ(message, "accounts.csv:3: balance: not a decimal number (b,US,x)");
+    EXPECT_EQ(message, "accounts.csv:3: balance 'x': not a decimal number; expected digits with an optional sign and '.' "
+                       "like -1234.50 (b,US,x)");
 }
 
 TEST(AccountsOrder, DuplicateIsAnErrorEvenWhenSkipping) {

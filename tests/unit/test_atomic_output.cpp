@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -79,6 +81,78 @@ TEST(AtomicOutputs, UncommittedFilesAreRemovedAndAnOlderOutputKept) {
     }
     EXPECT_EQ(dir.entries(), std::set<std::string>{"out.csv"});
     EXPECT_EQ(read_whole(dir.file("out.csv")), "yesterday\n");
+}
+
+namespace {
+
+// Runs `write` with this process's stdout sent to `file` (opened with `flags`), then gives stdout back.
+template <class Write>
+void with_stdout_in(const std::string& file, int flags, Write write) {
+    std::fflush(stdout);
+    const int saved = ::dup(STDOUT_FILENO);
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | flags, 0644);
+    ASSERT_GE(fd, 0);
+    ::dup2(fd, STDOUT_FILENO);
+    ::close(fd);
+    write();
+    std::fflush(stdout);
+    ::dup2(saved, STDOUT_FILENO);
+    ::close(saved);
+}
+
+bool is_symlink(const std::string& path) {
+    struct stat st;
+    return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+}  // namespace
+
+// Stdout as a file the shell opened (`ledger ... > out`) is the case a rename broke: /proc/self/fd/1 then
+// resolves to a regular file, and /dev/stdout (a link to it) was replaced by the balances. These write to
+// the descriptor instead, through `-` and through a private link to /proc/self/fd/1, never /dev/stdout.
+TEST(AtomicOutputs, DashIsStdout) {
+    const TempDir dir;
+    with_stdout_in(dir.file("stdout.txt"), O_TRUNC, [&] {
+        ledger::AtomicOutputs outputs;
+        outputs.stage("-", "balances\n");
+        outputs.commit_all();
+    });
+    EXPECT_EQ(read_whole(dir.file("stdout.txt")), "balances\n");
+    EXPECT_EQ(dir.entries(), std::set<std::string>{"stdout.txt"});
+}
+
+TEST(AtomicOutputs, ALinkToStdoutIsWrittenThroughAndStaysALink) {
+    const TempDir dir;
+    ASSERT_EQ(::symlink("/proc/self/fd/1", dir.file("stdout-link").c_str()), 0);
+    with_stdout_in(dir.file("stdout.txt"), O_TRUNC, [&] {
+        ledger::check_output_path(dir.file("stdout-link"));
+        ledger::write_file_atomically(dir.file("stdout-link"), "balances\n");
+    });
+    EXPECT_EQ(read_whole(dir.file("stdout.txt")), "balances\n");
+    EXPECT_TRUE(is_symlink(dir.file("stdout-link")));
+    EXPECT_EQ(dir.entries(), (std::set<std::string>{"stdout.txt", "stdout-link"}));
+}
+
+TEST(AtomicOutputs, StdoutOpenedForAppendingIsAppendedTo) {
+    const TempDir dir;
+    std::ofstream(dir.file("log.txt")) << "earlier\n";
+    with_stdout_in(dir.file("log.txt"), O_APPEND,
+                   [&] { ledger::write_file_atomically("/proc/self/fd/1", "balances\n"); });
+    EXPECT_EQ(read_whole(dir.file("log.txt")), "earlier\nbalances\n");
+}
+
+// A link to a regular file stays a link: the file it points to is replaced, from its own directory.
+TEST(AtomicOutputs, ALinkToARegularFileReplacesItsTarget) {
+    const TempDir dir;
+    std::ofstream(dir.file("today.csv")) << "yesterday\n";
+    ASSERT_EQ(::symlink("today.csv", dir.file("balances.csv").c_str()), 0);
+    ledger::AtomicOutputs outputs;
+    outputs.stage(dir.file("balances.csv"), "today\n");
+    EXPECT_EQ(dir.entries(), (std::set<std::string>{"balances.csv", "today.csv", ".today.csv.ledger-tmp-" + kPid}));
+    outputs.commit_all();
+    EXPECT_TRUE(is_symlink(dir.file("balances.csv")));
+    EXPECT_EQ(read_whole(dir.file("today.csv")), "today\n");
+    EXPECT_EQ(dir.entries(), (std::set<std::string>{"balances.csv", "today.csv"}));
 }
 
 namespace {

@@ -347,11 +347,36 @@ TEST(CsvExcerpt, ShortTextUnchangedLongTextBounded) {
     EXPECT_LE(ledger::excerpt(big, 20).size(), 40u);
 }
 
-TEST(CsvOneLine, ControlBytesEscapedEverythingElseKept) {
+TEST(CsvOneLine, ControlBytesEscapedPrintableTextKept) {
     EXPECT_EQ(ledger::one_line("cannot read input 'a\nb.csv'"), "cannot read input 'a\\x0ab.csv'");
     EXPECT_EQ(ledger::one_line(std::string_view("\r\t\x7f\0", 4)), "\\x0d\\x09\\x7f\\x00");
     EXPECT_EQ(ledger::one_line("caf\xc3\xa9 \\x0a"), "caf\xc3\xa9 \\x0a");  // UTF-8 and backslashes as they are
     EXPECT_EQ(ledger::excerpt("1\n2", 2), "1\\x0a... (3 bytes)");
+}
+
+// A gzip file read as CSV put raw binary on the terminal: every byte that is not part of a printable
+// UTF-8 character is shown escaped, while well-formed text in any script stays readable.
+TEST(CsvOneLine, BytesThatAreNotPrintableUtf8Escaped) {
+    EXPECT_EQ(ledger::one_line("\x1f\x8b\x08"), "\\x1f\\x8b\\x08");  // gzip's magic
+    EXPECT_EQ(ledger::one_line("a\xff\xfe" "b"), "a\\xff\\xfeb");  // never in UTF-8
+    EXPECT_EQ(ledger::one_line("\xc3"), "\\xc3");  // cut short at the end
+    EXPECT_EQ(ledger::one_line("\xc3x"), "\\xc3x");  // cut short by ASCII
+    EXPECT_EQ(ledger::one_line("\xc0\x80"), "\\xc0\\x80");  // overlong NUL
+    EXPECT_EQ(ledger::one_line("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");  // overlong '/'
+    EXPECT_EQ(ledger::one_line("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
+    EXPECT_EQ(ledger::one_line("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
+    EXPECT_EQ(ledger::one_line("\xc2\x9b" "31m"), "\\xc2\\x9b" "31m");  // C1 control (CSI)
+    EXPECT_EQ(ledger::one_line("a\xe2\x80\xae" "b"), "a\\xe2\\x80\\xaeb");  // right-to-left override
+    EXPECT_EQ(ledger::one_line("a\xe2\x80\xa8" "b"), "a\\xe2\\x80\\xa8b");  // line separator
+    const std::string kept = "S\xc3\xa3o Paulo \xe2\x82\xac \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x92\xb6 \xc2\xa0";
+    EXPECT_EQ(ledger::one_line(kept), kept);  // 2, 3 and 4 bytes, and a no-break space
+}
+
+TEST(CsvExcerpt, CutsBeforeACharacterNotInsideIt) {
+    // "é" is two bytes; a cut after its first would show that byte escaped.
+    EXPECT_EQ(ledger::excerpt("ab\xc3\xa9" "cd", 3), "ab... (6 bytes)");
+    EXPECT_EQ(ledger::excerpt("ab\xc3\xa9" "cd", 4), "ab\xc3\xa9... (6 bytes)");
+    EXPECT_EQ(ledger::excerpt("\xff\xff\xff\xff", 2), "\\xff\\xff... (4 bytes)");
 }
 
 }  // namespace

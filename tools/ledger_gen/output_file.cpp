@@ -36,6 +36,7 @@ void OutputFile::flush() {
     if (buffer_.empty()) return;
     in_flight_.swap(buffer_);
     buffer_.clear();
+    bytes_ += in_flight_.size();
     pending_ = std::async(std::launch::async, [this] {
         const bool ok = std::fwrite(in_flight_.data(), 1, in_flight_.size(), file_) == in_flight_.size();
         return ok ? 0 : (errno != 0 ? errno : EIO);
@@ -48,6 +49,9 @@ void OutputFile::close() {
     std::FILE* file = file_;
     file_ = nullptr;
     if (std::fclose(file) != 0) io_error("cannot write", path_, errno);
+    std::fprintf(stderr, "ledger-gen: wrote %s: %llu %s, %llu bytes\n", path_.c_str(),
+                 static_cast<unsigned long long>(rows_), rows_ == 1 ? "row" : "rows",
+                 static_cast<unsigned long long>(bytes_));
 }
 
 }  // namespace ledger_gen

@@ -23,11 +23,15 @@ public:
     std::string& buffer() { return buffer_; }
     void append(std::string_view text) { buffer_.append(text); }
 
-    // Call once per row: writes the buffer out when it has grown past the block size.
+    // Call once per row (not for the header): counts it, and writes the buffer out when it has grown past
+    // the block size.
     void maybe_flush() {
+        ++rows_;
         if (buffer_.size() >= kBlockBytes) flush();
     }
-    void close();  // flushes and closes; exits 4 on any write error
+    // Flushes and closes; exits 4 on any write error. Then says on stderr what it wrote (path, rows,
+    // bytes), so that a user sees where the workload went.
+    void close();
 
 private:
     static constexpr size_t kBlockBytes = size_t{8} << 20;
@@ -38,6 +42,8 @@ private:
     std::string buffer_;
     std::string in_flight_;        // the block the background task is writing
     std::future<int> pending_;     // errno of that write, 0 on success
+    uint64_t rows_ = 0;            // data rows, the header not counted
+    uint64_t bytes_ = 0;           // handed to the kernel so far
 };
 
 inline void append_uint(std::string& out, uint64_t value) {
