@@ -11,14 +11,16 @@
 #
 # LEDGER_BUILD_ROOT puts the build directories elsewhere (default: the repository root); LEDGER_JOBS
 # sets the build parallelism (default 2). ASAN_E2E_EXCLUDE is a CTest regex of end-to-end tests not run
-# under ASan: those that need services or a cluster rather than the job, and memory_limit, whose
-# address-space limit cannot hold ASan's shadow memory.
+# under ASan: those that need services or a cluster rather than the job, memory_limit, whose
+# address-space limit cannot hold ASan's shadow memory, and the checks of the release's products (the
+# README's commands, the install tree, the Debian package, whose Depends a sanitizer build's libasan
+# would not match).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 what="${1:-all}"
 build_root="${LEDGER_BUILD_ROOT:-$root}"
 jobs="${LEDGER_JOBS:-2}"
-exclude="${ASAN_E2E_EXCLUDE:-slurm_cluster|ops_pushgateway|ops_promtool_rules|reference_selfcheck|memory_limit}"
+exclude="${ASAN_E2E_EXCLUDE:-slurm_cluster|ops_pushgateway|ops_promtool_rules|reference_selfcheck|memory_limit|readme_commands|install_tree|deb_package}"
 source "$root/scripts/mpi-env.sh"
 
 configure_and_build() {  # DIR CC CXX CMAKE_ARGS...

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake g++ make pkg-config
+  cmake g++ make pkg-config help2man
   # the job (libboost1.74-dev: the Boost headers, for Boost.Sort; libboost-mpi-dev pulls the same version)
   openmpi-bin libopenmpi-dev libboost1.74-dev libboost-mpi-dev libboost-program-options-dev
   libspdlog-dev nlohmann-json3-dev libcurl4-openssl-dev
