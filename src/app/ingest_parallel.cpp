@@ -79,7 +79,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         work.owner = assign_countries(per_country, exchange.size());
         for (const int o : work.owner) work.countries_owned += o == exchange.rank();
         const std::vector<uint32_t> places = place_accounts(accounts, work.owner, exchange);
-        const std::vector<uint32_t> key_slot = directory->resolve_slots(accounts, places, exchange);
+        const std::vector<uint32_t> key_slot = directory->resolve_slots(accounts, places, transfers.ids.key_count(), exchange);
         figures.accounts_held = std::max<uint64_t>(accounts.table.size(), directory->accounts_held());
         directory.reset();
         transfers.ids = IdDictionary{};

@@ -7,32 +7,22 @@
 
 namespace ledger {
 
-IdDictionary::IdDictionary(uint64_t number_base, uint64_t numbers) : number_base_(number_base), by_number_(true) {
-    key_of_number_.assign(numbers, kEmpty);
-    add("");  // key 0: no account's id
-}
-
-uint32_t IdDictionary::add(std::string_view id) {
-    if (size() >= kEmpty) fail(ExitCode::internal, "more than 4 billion distinct account ids on one rank");
-    bytes_.append(id);
-    offsets_.push_back(bytes_.size());
-    return uint32_t(size() - 1);
-}
-
-uint64_t IdDictionary::number_entry(std::string_view id) const {
-    const auto number = canonical_number(id);
-    if (!number || *number < number_base_ || *number - number_base_ >= key_of_number_.size()) return kNoEntry;
-    return *number - number_base_;
+IdDictionary::IdDictionary(uint64_t number_base, uint64_t numbers)
+    : number_base_(number_base), numbers_(numbers), by_number_(true) {
+    if (numbers >= kEmpty) fail(ExitCode::internal, "account numbers span more values than keys can name");
+    seen_.assign((numbers + 63) / 64, 0);
 }
 
 uint64_t IdDictionary::locate(std::string_view id) const {
-    // The same hash as the accounts table's (its top byte is the id's length).
-    return by_number_ ? number_entry(id) : AccountTable::hash_id(id);
+    if (!by_number_) return AccountTable::hash_id(id);  // the accounts table's hash: its top byte is the length
+    const auto number = canonical_number(id);
+    if (!number || *number < number_base_ || *number - number_base_ >= numbers_) return numbers_;
+    return *number - number_base_;
 }
 
 void IdDictionary::prefetch(uint64_t locator) const {
     if (by_number_) {
-        if (locator != kNoEntry) __builtin_prefetch(&key_of_number_[locator]);
+        if (locator < numbers_) __builtin_prefetch(&seen_[locator / 64]);
     } else if (!slots_.empty()) {
         __builtin_prefetch(&slots_[locator & (slots_.size() - 1)]);
     }
@@ -40,18 +30,19 @@ void IdDictionary::prefetch(uint64_t locator) const {
 
 uint32_t IdDictionary::intern(std::string_view id, uint64_t locator) {
     if (by_number_) {
-        const uint64_t entry = locator;
-        if (entry == kNoEntry) return 0;
-        if (key_of_number_[entry] == kEmpty) key_of_number_[entry] = add(id);
-        return key_of_number_[entry];
+        if (locator < numbers_) seen_[locator / 64] |= uint64_t{1} << (locator % 64);
+        return uint32_t(locator);
     }
     const uint64_t hash = locator;
-    if (2 * (size() + 1) > slots_.size()) grow();
+    if (2 * (key_count() + 1) > slots_.size()) grow();
     const size_t mask = slots_.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
         Slot& slot = slots_[i];
         if (slot.key == kEmpty) {
-            slot = Slot{hash, add(id)};
+            if (key_count() >= kEmpty) fail(ExitCode::internal, "more than 4 billion distinct account ids on one rank");
+            slot = Slot{hash, uint32_t(key_count())};
+            bytes_.append(id);
+            offsets_.push_back(bytes_.size());
             return slot.key;
         }
         // The hash holds the length, so equal hashes compare ids of equal length.

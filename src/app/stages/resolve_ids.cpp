@@ -86,11 +86,11 @@ std::vector<uint32_t> AccountDirectory::resolve_countries(const IdDictionary& id
     const int ranks = exchange.size();
     asked_.assign(size_t(ranks), {});
     std::vector<mpi::Bytes> questions(static_cast<size_t>(ranks));
-    for (uint32_t key = 0; key < ids.size(); ++key) {
-        const size_t home = size_t(home_rank_of(ids.id(key), ranks));
+    ids.for_each_id([&](uint32_t key, std::string_view id) {
+        const size_t home = size_t(home_rank_of(id, ranks));
         asked_[home].push_back(key);
-        append_id(questions[home], ids.id(key));
-    }
+        append_id(questions[home], id);
+    });
     const std::vector<mpi::Bytes> asked_here = exchange.exchange_bytes(std::move(questions));
     found_.assign(size_t(ranks), {});
     std::vector<mpi::Bytes> answers(static_cast<size_t>(ranks));
@@ -104,7 +104,7 @@ std::vector<uint32_t> AccountDirectory::resolve_countries(const IdDictionary& id
         }
     }
     const std::vector<mpi::Bytes> replies = exchange.exchange_bytes(std::move(answers));
-    std::vector<uint32_t> country(ids.size(), kUnknownAccount);
+    std::vector<uint32_t> country(ids.key_count(), kUnknownAccount);
     for (size_t home = 0; home < replies.size(); ++home) {
         const std::vector<uint32_t> countries = read_u32s(replies[home]);
         if (countries.size() != asked_[home].size()) fail(ExitCode::internal, "a directory reply does not match its questions");
@@ -114,7 +114,7 @@ std::vector<uint32_t> AccountDirectory::resolve_countries(const IdDictionary& id
 }
 
 std::vector<uint32_t> AccountDirectory::resolve_slots(const AccountShare& share, std::span<const uint32_t> share_slots,
-                                                      mpi::Exchange& exchange) {
+                                                      size_t key_count, mpi::Exchange& exchange) {
     const int ranks = exchange.size();
     // The homes learn their accounts' places, sent in the order the accounts were sent by build().
     std::vector<mpi::Bytes> to_home(static_cast<size_t>(ranks));
@@ -131,11 +131,8 @@ std::vector<uint32_t> AccountDirectory::resolve_slots(const AccountShare& share,
     for (size_t source = 0; source < found_.size(); ++source)
         for (const uint32_t row : found_[source])
             mpi::append_value(answers[source], row == kUnknownAccount ? kUnknownAccount : slot_of_row[row]);
-    std::vector<uint32_t> slots;
     const std::vector<mpi::Bytes> replies = exchange.exchange_bytes(std::move(answers));
-    size_t keys = 0;
-    for (const std::vector<uint32_t>& asked : asked_) keys += asked.size();
-    slots.assign(keys, kUnknownAccount);
+    std::vector<uint32_t> slots(key_count, kUnknownAccount);
     for (size_t home = 0; home < replies.size(); ++home) {
         const std::vector<uint32_t> places = read_u32s(replies[home]);
         if (places.size() != asked_[home].size()) fail(ExitCode::internal, "a directory reply does not match its questions");

@@ -32,10 +32,10 @@ public:
     std::vector<uint32_t> resolve_countries(const IdDictionary& ids, mpi::Exchange& exchange);
 
     // Collective, after resolve_countries. `share_slots` gives, per account of `share`, its place among
-    // the accounts of its owner. Returns, per key of the ids resolved before, that place, or
-    // kUnknownAccount for an id that is no account's.
+    // the accounts of its owner. Returns, per key of the ids resolved before (key_count of them), that
+    // place, or kUnknownAccount for an id that is no account's.
     std::vector<uint32_t> resolve_slots(const AccountShare& share, std::span<const uint32_t> share_slots,
-                                        mpi::Exchange& exchange);
+                                        size_t key_count, mpi::Exchange& exchange);
 
     size_t accounts_held() const { return table_.size(); }
 
