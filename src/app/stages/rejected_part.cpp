@@ -4,16 +4,9 @@
 
 #include "ledger/order.hpp"
 #include "ledger/output.hpp"
+#include "ledger/splitters.hpp"
 
 namespace ledger {
-
-std::vector<OrderKey> choose_splitters(std::vector<OrderKey> samples, int parts) {
-    std::sort(samples.begin(), samples.end());
-    std::vector<OrderKey> splitters;
-    if (samples.empty()) return splitters;
-    for (int k = 1; k < parts; ++k) splitters.push_back(samples[samples.size() * size_t(k) / size_t(parts)]);
-    return splitters;
-}
 
 OutputPart rejected_part(std::vector<Rejection> rejections, const TransferShare& share, mpi::Exchange& exchange) {
     const int ranks = exchange.size();

@@ -14,10 +14,6 @@
 
 namespace ledger {
 
-// The keys at which the sorted whole is cut into `parts` ranges: parts - 1 keys picked at even steps
-// from `samples` (every rank's regular samples, sorted). A range may be empty. Pure.
-std::vector<OrderKey> choose_splitters(std::vector<OrderKey> samples, int parts);
-
 // Collective. Returns this rank's range of the rejected file (rank 0 also writes the header).
 OutputPart rejected_part(std::vector<Rejection> rejections, const TransferShare& share, mpi::Exchange& exchange);
 
