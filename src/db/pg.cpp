@@ -59,7 +59,13 @@ Result Connection::exec(const std::string& sql, const std::vector<std::string>& 
     std::vector<const char*> values;
     for (const std::string& p : params) values.push_back(p.c_str());
     Result r(PQexecParams(conn_, sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
-    if (PQresultStatus(r.get()) != expected) fail_with(ExitCode::io, "statement failed", r.get());
+    if (PQresultStatus(r.get()) != expected) {
+        const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+        // undefined_table, invalid_schema_name, undefined_column: a database without (this) schema
+        const bool no_schema = state && (std::string_view(state) == "42P01" || std::string_view(state) == "3F000" ||
+                                         std::string_view(state) == "42703");
+        fail_with(ExitCode::io, no_schema ? "no ledger schema here (create it with db/schema.sql)" : "statement failed", r.get());
+    }
     return r;
 }
 
