@@ -118,6 +118,8 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
             for (const std::string* path : {&options.output, &options.rejected})
                 if (!path->empty()) check_output_path(*path);
             const db::TransactionsDigest digest = db::digest_files(options.transactions);
+            db_stages.emplace_back("db_hash", seconds_since(read_started));
+            const auto connect_started = std::chrono::steady_clock::now();
             run.run_id = options.run_id.empty() ? digest.all_files : options.run_id;
             run.files = options.transactions;
             run.files_sha256 = digest.per_file;
@@ -137,7 +139,7 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
             }
             staging.create(staging_parent(options));
             summary.accounts = session->export_accounts(staging.path("accounts.csv"));
-            db_stages.emplace_back("db_read", seconds_since(read_started));
+            db_stages.emplace_back("db_read", seconds_since(connect_started));  // connect, lock, COPY out
         });
         // Rank 0 tells the others what it found: "A" (already applied) or "R" and the staging directory.
         mpi::Bytes shared;

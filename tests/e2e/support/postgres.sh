@@ -2,7 +2,8 @@
 # temporary directory, listening only on a unix socket there (no TCP port to collide with anything), run
 # as an unprivileged user (the server refuses root; CI runs as root, so as `nobody` there), stopped and
 # removed however the test ends. Fast rather than durable (fsync off): the tests kill the job, never the
-# server. The test is skipped (77) only when the server is not installed.
+# server (PG_SERVER_OPTIONS replaces those settings: the benchmark wants a durable server). The test is
+# skipped (77) only when the server is not installed.
 #   pg_start            starts it; sets DB (the job's --db) and loads db/schema.sql into database ledger_test
 #   psql_do ARGS...     psql on that database, stopping at the first error
 #   load_accounts CSV   empties the schema's tables and loads CSV into ledger.accounts with \copy
@@ -36,7 +37,7 @@ pg_start() {
     exit 1
   fi
   if ! (cd "$PG_DIR" && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-c listen_addresses='' -k $PG_DIR ${PG_SERVER_OPTIONS:--c fsync=off -c synchronous_commit=off -c full_page_writes=off}" \
     start >/dev/null); then
     cat "$PG_DIR/server.log" >&2
     echo "FAIL: the PostgreSQL server did not start" >&2
