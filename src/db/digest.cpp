@@ -59,13 +59,14 @@ TransactionsDigest digest_files(const std::vector<std::string>& paths) {
                 fail(ExitCode::io, "cannot read input '" + path + "': " + why);
             }
             if (n == 0) break;
-            EVP_DigestUpdate(all.get(), buffer.data(), size_t(n));
+            // With one file the two digests are the same: hashed once.
+            if (paths.size() > 1) EVP_DigestUpdate(all.get(), buffer.data(), size_t(n));
             EVP_DigestUpdate(one.get(), buffer.data(), size_t(n));
         }
         ::close(fd);
         result.per_file.push_back(hex_of(one.get()));
     }
-    result.all_files = hex_of(all.get());
+    result.all_files = paths.size() == 1 ? result.per_file[0] : hex_of(all.get());
     return result;
 }
 

@@ -88,6 +88,27 @@ void Connection::copy_out(const std::string& sql, const std::function<void(std::
     }
 }
 
+void Connection::copy_in(const std::string& sql, const std::function<void(const Put&)>& produce) {
+    exec(sql, {}, PGRES_COPY_IN);
+    try {
+        produce([&](std::string_view bytes) {
+            if (!bytes.empty() && PQputCopyData(conn_, bytes.data(), int(bytes.size())) != 1)
+                fail_with(ExitCode::io, "writing back failed");
+        });
+    } catch (...) {
+        // Ends the COPY with an error, so that the server fails it (and the transaction) at once.
+        PQputCopyEnd(conn_, "the job stopped writing");
+        while (Result more{PQgetResult(conn_)}) {
+        }
+        throw;
+    }
+    if (PQputCopyEnd(conn_, nullptr) != 1) fail_with(ExitCode::io, "writing back failed");
+    const Result end(PQgetResult(conn_));
+    if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) fail_with(ExitCode::io, "writing back failed", end.get());
+    while (Result more{PQgetResult(conn_)}) {
+    }
+}
+
 void Connection::copy_in_file(const std::string& sql, const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) fail(ExitCode::io, "cannot read '" + path + "': " + std::strerror(errno));
@@ -95,26 +116,16 @@ void Connection::copy_in_file(const std::string& sql, const std::string& path) {
         ::close(*p);
         delete p;
     });
-    exec(sql, {}, PGRES_COPY_IN);
-    std::vector<char> buffer(size_t{1} << 20);
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const std::string why = std::strerror(errno);
-            PQputCopyEnd(conn_, "the job could not read its own output");
-            while (Result more{PQgetResult(conn_)}) {
-            }
-            fail(ExitCode::io, "cannot read '" + path + "': " + why);
+    copy_in(sql, [&](const Put& put) {
+        std::vector<char> buffer(size_t{1} << 20);
+        for (;;) {
+            const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) fail(ExitCode::io, "cannot read '" + path + "': " + std::strerror(errno));
+            if (n == 0) break;
+            put(std::string_view(buffer.data(), size_t(n)));
         }
-        if (n == 0) break;
-        if (PQputCopyData(conn_, buffer.data(), int(n)) != 1) fail_with(ExitCode::io, "writing back failed");
-    }
-    if (PQputCopyEnd(conn_, nullptr) != 1) fail_with(ExitCode::io, "writing back failed");
-    const Result end(PQgetResult(conn_));
-    if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) fail_with(ExitCode::io, "writing back failed", end.get());
-    while (Result more{PQgetResult(conn_)}) {
-    }
+    });
 }
 
 }  // namespace ledger::db

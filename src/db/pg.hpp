@@ -39,6 +39,9 @@ public:
     void copy_out(const std::string& sql, const std::function<void(std::string_view)>& row);
     // COPY ... FROM STDIN with the bytes of `path`.
     void copy_in_file(const std::string& sql, const std::string& path);
+    // COPY ... FROM STDIN with whatever `produce` passes to its `put` (any slicing of the data).
+    using Put = std::function<void(std::string_view)>;
+    void copy_in(const std::string& sql, const std::function<void(const Put&)>& produce);
 
     // "database 'x' on host: <first line of the server's or libpq's message>", as LedgerError(code).
     [[noreturn]] void fail_with(ExitCode code, const std::string& what, const PGresult* result = nullptr) const;
