@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS ledger.accounts (
 -- been applied, completely, and is never applied again.
 CREATE TABLE IF NOT EXISTS ledger.runs (
     run_id              text PRIMARY KEY,
+    run_number          bigint GENERATED ALWAYS AS IDENTITY UNIQUE,  -- short key of the rejected rows
     transactions_files  text[]      NOT NULL,  -- as given on the command line, in order
     transactions_sha256 text[]      NOT NULL,  -- hex SHA-256 of each file, same order
     started_at          timestamptz NOT NULL,
@@ -32,17 +33,18 @@ CREATE TABLE IF NOT EXISTS ledger.runs (
     ledger_version      text        NOT NULL
 );
 
--- The rejected transfers of each run, values as they appeared in the input (trimmed), in replay order.
--- Written in the transaction that writes the run's row, so never without it. No foreign key to
--- ledger.runs: checking it row by row made writing a day's millions of rejected transfers several times
--- slower; delete a run's rows here when deleting the run.
+-- The rejected transfers of each run, values as they appeared in the input (trimmed), in replay order;
+-- find a run's with a join on run_number. Written in the transaction that writes the run's row, so never
+-- without it. Keyed by the run's number rather than its 64-character id, and without a foreign key to
+-- ledger.runs (checked row by row): a day can have millions of rejected transfers, and both made writing
+-- them much slower (scripts/bench-db.sh). Delete a run's rows here when deleting the run.
 CREATE TABLE IF NOT EXISTS ledger.rejected_transfers (
-    run_id              text   NOT NULL,
+    run_number          bigint NOT NULL,
     seq                 bigint NOT NULL,        -- 1, 2, ... in replay order
     date                text   NOT NULL,
     from_account_number text   NOT NULL,
     transfer_amount     text   NOT NULL,
     to_account_number   text   NOT NULL,
     reason              text   NOT NULL,
-    PRIMARY KEY (run_id, seq)
+    PRIMARY KEY (run_number, seq)
 );

@@ -50,9 +50,11 @@ private:
 };
 
 // Where the staging directory goes: beside --output, which is where the run writes anyway; without one,
-// the working directory, which mpirun and srun give every rank alike.
+// or when it is a device or FIFO (/dev/stdout), the working directory, which mpirun and srun give every
+// rank alike.
 std::string staging_parent(const Options& options) {
-    if (options.output.empty()) return ".";
+    struct stat st;
+    if (options.output.empty() || (::stat(options.output.c_str(), &st) == 0 && !S_ISREG(st.st_mode))) return ".";
     const auto slash = options.output.find_last_of('/');
     if (slash == std::string::npos) return ".";
     return slash == 0 ? "/" : options.output.substr(0, slash);

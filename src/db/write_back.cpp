@@ -51,14 +51,12 @@ void check_written(Connection& c) {
 }
 
 // The rejected transfers go straight into their table by one COPY, each row of the rejected CSV (as the
-// job wrote it) prefixed with the run id and its number in replay order. A temporary table and an
+// job wrote it) prefixed with the run's number and the row's in replay order. A temporary table and an
 // INSERT ... SELECT would write every row twice.
-void copy_rejected(Connection& c, const std::string& rejected_csv, const std::string& run_id) {
+void copy_rejected(Connection& c, const std::string& rejected_csv, const std::string& run_number) {
     const InputFile file(rejected_csv);
-    std::string prefix;
-    append_csv_field(prefix, run_id);
-    prefix += ',';
-    c.copy_in("COPY ledger.rejected_transfers (run_id, seq, date, from_account_number, transfer_amount, "
+    const std::string prefix = run_number + ",";
+    c.copy_in("COPY ledger.rejected_transfers (run_number, seq, date, from_account_number, transfer_amount, "
               "to_account_number, reason) FROM STDIN (FORMAT csv)",
               [&](const Connection::Put& put) {
                   CsvReader reader(file.text());
@@ -99,14 +97,16 @@ void Session::write_back(const std::string& balances_csv, const std::string& rej
                                  "AND attname = 'balance'",
                                  {}, PGRES_TUPLES_OK);
     if (PQntuples(typmod.get()) == 1 && std::string_view(PQgetvalue(typmod.get(), 0, 0)) != "-1") check_written(c);
-    c.exec("INSERT INTO ledger.runs (run_id, transactions_files, transactions_sha256, started_at, finished_at, ranks, "
+    const Result inserted = c.exec("INSERT INTO ledger.runs (run_id, transactions_files, transactions_sha256, started_at, finished_at, ranks, "
            "accounts, transfers, accepted, rejected, bad_rows, amount_moved, ledger_version) "
-           "VALUES ($1, $2, $3, to_timestamp($4), clock_timestamp(), $5, $6, $7, $8, $9, $10, NULLIF($11, '')::numeric, $12)",
+           "VALUES ($1, $2, $3, to_timestamp($4), clock_timestamp(), $5, $6, $7, $8, $9, $10, NULLIF($11, '')::numeric, $12) "
+           "RETURNING run_number",
            {run.run_id, text_array(run.files), text_array(run.files_sha256), unix_seconds_text(run.started_unix_seconds),
             std::to_string(run.ranks), std::to_string(run.accounts), std::to_string(run.transfers),
             std::to_string(run.accepted), std::to_string(run.rejected), std::to_string(run.bad_rows),
-            run.amount_moved.value_or(""), run.ledger_version});
-    if (!rejected_csv.empty()) copy_rejected(c, rejected_csv, run.run_id);
+            run.amount_moved.value_or(""), run.ledger_version},
+           PGRES_TUPLES_OK);
+    if (!rejected_csv.empty()) copy_rejected(c, rejected_csv, PQgetvalue(inserted.get(), 0, 0));
 }
 
 }  // namespace ledger::db

@@ -78,6 +78,7 @@ table_rejected() {
   { echo "date,fromAccountNumber,transferAmount,toAccountNumber,reason"
     # psql does not substitute variables in -c: the statement comes on stdin.
     echo "COPY (SELECT date, from_account_number, transfer_amount, to_account_number, reason
-      FROM ledger.rejected_transfers WHERE run_id = :'run' ORDER BY seq) TO STDOUT (FORMAT csv)" | psql_do -v run="$1"
+      FROM ledger.rejected_transfers JOIN ledger.runs USING (run_number) WHERE run_id = :'run' ORDER BY seq)
+      TO STDOUT (FORMAT csv)" | psql_do -v run="$1"
   } >"$2"
 }
