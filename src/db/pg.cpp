@@ -36,7 +36,14 @@ Connection::Connection(const std::string& conninfo) {
     const char* values[] = {conninfo.c_str(), "ledger", nullptr};
     conn_ = PQconnectdbParams(keys, values, 1);
     if (!conn_) fail(ExitCode::io, "cannot connect to the database: out of memory");
-    if (PQstatus(conn_) != CONNECTION_OK) fail_with(ExitCode::io, "cannot connect");
+    if (PQstatus(conn_) != CONNECTION_OK) {
+        try {
+            fail_with(ExitCode::io, "cannot connect");
+        } catch (...) {
+            PQfinish(conn_);  // a constructor that throws gets no destructor
+            throw;
+        }
+    }
 }
 
 Connection::~Connection() { PQfinish(conn_); }
@@ -110,12 +117,14 @@ void Connection::copy_in(const std::string& sql, const std::function<void(const 
 }
 
 void Connection::copy_in_file(const std::string& sql, const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct Descriptor {
+        int fd;
+        ~Descriptor() {
+            if (fd >= 0) ::close(fd);
+        }
+    } const file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    const int fd = file.fd;
     if (fd < 0) fail(ExitCode::io, "cannot read '" + path + "': " + std::strerror(errno));
-    const std::unique_ptr<int, void (*)(int*)> closer(new int(fd), [](int* p) {
-        ::close(*p);
-        delete p;
-    });
     copy_in(sql, [&](const Put& put) {
         std::vector<char> buffer(size_t{1} << 20);
         for (;;) {
