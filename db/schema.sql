@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS ledger.runs (
     transactions_files  text[]      NOT NULL,  -- as given on the command line, in order
     transactions_sha256 text[]      NOT NULL,  -- hex SHA-256 of each file, same order
     started_at          timestamptz NOT NULL,
-    finished_at         timestamptz NOT NULL,  -- when the write-back began its commit
+    finished_at         timestamptz NOT NULL,  -- when this row was written, just before the commit
     ranks               integer     NOT NULL,
     accounts            bigint      NOT NULL,
     transfers           bigint      NOT NULL,

@@ -28,7 +28,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 // A private directory for the run's temporary files, removed with them when the run is over. A run
-// killed with SIGKILL leaves it behind: `.ledger-db-*` beside the outputs is always safe to delete.
+// ended by a signal leaves it behind: `.ledger-db-*` beside the outputs is always safe to delete.
 class Staging {
 public:
     void create(const std::string& beside) {
