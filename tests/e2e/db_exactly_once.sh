@@ -4,7 +4,7 @@
 #     one runs row, the rejected rows once), exit 0, say "already applied at" the recorded time, and write
 #     no --output;
 #  2. --run-id names a run: the same transactions under a new id are another run (the user said so), and
-#     that id is refused again once applied;
+#     that id is refused again once applied; --output /dev/stdout gets the table's new balances;
 #  3. the command line: --accounts with --db, neither, --run-id without --db, an empty --db: exit 2; the
 #     run report's command line shows --db without its password.
 source "$(dirname "$0")/lib.sh"
@@ -46,6 +46,12 @@ ledger_np 1 --db "$DB" --transactions "$tx" --run-id "day 2, again" 2>named.err 
 grep -q "already applied" named.err && pass || fail "the named re-run does not say already applied"
 dump_accounts named-again.txt
 expect_same_file named.txt named-again.txt "ledger.accounts after the named re-run"
+# --output to a device: written through, the staging directory in the working directory instead.
+ledger_np 2 --db "$DB" --transactions "$tx" --run-id "day 2, third time" --output /dev/stdout --log-level error \
+  >stdout.csv && pass || fail "a run with --output /dev/stdout failed"
+table_balances table.csv
+expect_same_file table.csv stdout.csv "--output /dev/stdout"
+ls -d .ledger-db-* >/dev/null 2>&1 && fail "--output /dev/stdout: staging directory left" || pass
 
 # --- 3. the command line.
 expect_usage() {  # what args...
