@@ -9,9 +9,12 @@ packages=(
   # the job (libboost1.74-dev: the Boost headers, for Boost.Sort; libboost-mpi-dev pulls the same version)
   openmpi-bin libopenmpi-dev libboost1.74-dev libboost-mpi-dev libboost-program-options-dev
   libspdlog-dev nlohmann-json3-dev libcurl4-openssl-dev
+  # database mode (--db): libpq, and libcrypto for the run id's SHA-256 (libpq links it already)
+  libpq-dev libssl-dev
   # tests
   libgtest-dev python3 clang-14 libclang-rt-14-dev
   prometheus prometheus-pushgateway
+  postgresql-15 postgresql-client-15
   slurmd slurmctld slurm-client munge
   # benchmarks and plots
   gnuplot-nox hyperfine time gawk coreutils

@@ -6,6 +6,7 @@ const std::string_view kHelpUsage =
     "ledger: replay a day of money transfers and write every account's closing balance.\n"
     "\n"
     "Usage: ledger --accounts PATH --transactions PATH [--transactions PATH ...] --output PATH [options]\n"
+    "       ledger --db CONNINFO --transactions PATH [--output PATH] [options]   (accounts in PostgreSQL)\n"
     "       mpirun -np N ledger ... (the same result at any rank count)\n"
     "       ledger --help | --version\n"
     "\n"
@@ -58,6 +59,10 @@ const std::string_view kHelpEpilogue =
     "  OMPI_COMM_WORLD_LOCAL_SIZE, MPI_LOCALNRANKS, SLURM_STEP_TASKS_PER_NODE, SLURM_NODEID\n"
     "                             how many ranks share this node, for the memory check\n"
     "  http_proxy, https_proxy, no_proxy\n"
-    "                             read by libcurl for --pushgateway\n";
+    "                             read by libcurl for --pushgateway\n"
+    "  PGPASSWORD, PGPASSFILE, PGHOST, PGUSER, PGDATABASE, PGOPTIONS and libpq's other PG* variables\n"
+    "                             read by libpq for --db (a password never appears in logs or reports)\n"
+    "  LEDGER_TEST_PAUSE_BEFORE_COMMIT_SECONDS\n"
+    "                             tests only: with --db, rank 0 waits this long before committing\n";
 
 }  // namespace ledger

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "db_run.hpp"
 #include "job.hpp"
 #include "ledger/csv.hpp"
 #include "ledger/errors.hpp"
@@ -22,7 +23,8 @@
 namespace {
 
 void describe_inputs(const ledger::Options& options, ledger::RunSummary& summary) {
-    std::vector<std::string> paths{options.accounts};
+    std::vector<std::string> paths;
+    if (!options.accounts.empty()) paths.push_back(options.accounts);  // none with --db
     paths.insert(paths.end(), options.transactions.begin(), options.transactions.end());
     for (const std::string& path : paths) {
         uint64_t bytes = 0;
@@ -39,7 +41,7 @@ ledger::RunSummary started_summary(int argc, char* argv[]) {
     ledger::RunSummary summary;
     summary.version = LEDGER_VERSION;
     summary.started_unix_seconds = ledger::unix_now();
-    summary.command_line.assign(argv, argv + argc);
+    summary.command_line = ledger::command_line_without_secrets(argc, argv);  // --db may hold a password
     return summary;
 }
 
@@ -97,7 +99,8 @@ int main(int argc, char* argv[]) {
     termination_report.emplace(speaks, ledger::report_sinks(options), summary);
 
     ledger::mpi::Exchange exchange(world);
-    const int exit_code = ledger::run_job(options, exchange, summary);
+    const int exit_code = options.db.empty() ? ledger::run_job(options, exchange, summary)
+                                             : ledger::run_db_job(options, exchange, summary);
 
     termination_report.reset();  // disarmed: the run's own report follows
     if (speaks) {

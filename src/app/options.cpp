@@ -51,6 +51,10 @@ void check_distinct_files(const Options& o) {
     // /dev/null or /dev/stdout.
     std::vector<std::optional<std::filesystem::path>> resolved;
     for (const auto& file : files) {
+        if (file.second->empty()) {  // --accounts, with --db
+            resolved.emplace_back();
+            continue;
+        }
         std::error_code error;
         if (resolved.size() >= inputs && *file.second == kStdoutPath) {
             resolved.emplace_back();
@@ -88,8 +92,16 @@ ReportSinks sinks_unless_clashing(const Options& o) {
 // Every value on its own (the paths against each other are check_distinct_files').
 void check_values(Options& o, const po::variables_map& vm, const std::string& on_bad_row, const std::string& ingest,
                   const std::string& progress) {
-    for (const char* required : {"accounts", "transactions", "output"})
-        if (!vm.count(required)) usage_error(std::string("missing required option --") + required);
+    if (vm.count("accounts") && vm.count("db")) usage_error("--accounts and --db cannot be used together");
+    if (!vm.count("accounts") && !vm.count("db")) usage_error("missing required option --accounts (or --db)");
+    // With --db the balances go to the database; the CSV is optional.
+    for (const char* required : {"transactions", "output"})
+        if (!vm.count(required) && !(vm.count("db") && std::string(required) == "output"))
+            usage_error(std::string("missing required option --") + required);
+    if (vm.count("run-id") && !vm.count("db")) usage_error("--run-id needs --db");
+    if (o.run_id.size() > 200) usage_error("--run-id must be at most 200 bytes");
+    for (char c : o.run_id)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) usage_error("--run-id must not contain control characters");
     o.on_bad_row = one_of<BadRowPolicy>("on-bad-row", on_bad_row, {{"fail", BadRowPolicy::fail}, {"skip", BadRowPolicy::skip}});
     o.ingest = one_of<IngestMode>("ingest", ingest, {{"root", IngestMode::root}, {"parallel", IngestMode::parallel}});
     o.progress = one_of<ProgressMode>("progress", progress,
@@ -99,7 +111,7 @@ void check_values(Options& o, const po::variables_map& vm, const std::string& on
         usage_error("--quarantine needs --on-bad-row skip");
     // Given but empty is a slip (an unset shell variable), not a wish to skip that output.
     for (const auto& [name, value] :
-         {std::pair{"accounts", &o.accounts}, {"output", &o.output}, {"rejected", &o.rejected}, {"report", &o.report},
+         {std::pair{"accounts", &o.accounts}, {"db", &o.db}, {"run-id", &o.run_id}, {"output", &o.output}, {"rejected", &o.rejected}, {"report", &o.report},
           {"metrics-file", &o.metrics_file}, {"pushgateway", &o.pushgateway}, {"quarantine", &o.quarantine}})
         if (vm.count(name) && value->empty()) usage_error(std::string("--") + name + " must not be empty");
     for (const std::string& t : o.transactions)
@@ -136,12 +148,17 @@ Options parse_options(int argc, const char* const argv[]) {
         ("help,h", "print this help and exit")
         ("version", "print the version and exit")
         ("accounts", po::value(&o.accounts)->value_name("PATH"),
-         "accounts CSV: accountNumber,country,balance (required)")
+         "accounts CSV: accountNumber,country,balance (required, or --db)")
         ("transactions", po::value(&o.transactions)->value_name("PATH"),
          "transactions CSV: date,fromAccountNumber,transferAmount,toAccountNumber; repeat for several files, read "
          "in the order given, as one sequence (required)")
+        ("db", po::value(&o.db)->value_name("CONNINFO"),
+         "PostgreSQL connection string or URI: accounts read from, and closing balances written back to, "
+         "ledger.accounts, exactly once per run id (instead of --accounts) (default: not used)")
+        ("run-id", po::value(&o.run_id)->value_name("ID"),
+         "with --db: the run's id (default: SHA-256 of the transactions files' bytes, in the order given)")
         ("output", po::value(&o.output)->value_name("PATH"),
-         "closing balances CSV, same columns as the accounts file; - for stdout (required)")
+         "closing balances CSV, same columns as the accounts file; - for stdout (required without --db)")
         ("rejected", po::value(&o.rejected)->value_name("PATH"),
          "rejected transfers CSV, with the reason of each; - for stdout (default: not written)")
         ("report", po::value(&o.report)->value_name("PATH"),

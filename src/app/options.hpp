@@ -14,7 +14,9 @@ namespace ledger {
 enum class IngestMode { root, parallel };
 
 struct Options {
-    std::string accounts;
+    std::string accounts;      // empty with --db
+    std::string db;            // libpq connection string or URI: database mode (db_run.hpp)
+    std::string run_id;        // with --db; empty: the SHA-256 of the transactions files
     std::vector<std::string> transactions;
     std::string output;
     std::string rejected;      // empty: not written
@@ -52,7 +54,8 @@ Options parse_options(int argc, const char* const argv[]);
 
 inline ReportSinks report_sinks(const Options& o) { return {o.report, o.metrics_file, o.pushgateway}; }
 
-// Every file a run writes, by option name: --output first, then those given (none empty).
+// Every file a run writes, by option name: --output first (unless absent, with --db), then those given
+// (none empty).
 std::vector<std::pair<std::string, const std::string*>> output_files(const Options& o);
 
 std::string_view ingest_name(IngestMode mode);
