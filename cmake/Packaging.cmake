@@ -58,5 +58,5 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "openmpi-bin, libopenmpi3, libboost-mpi1.74.0, libboost-serialization1.74.0, libboost-program-options1.74.0, libspdlog1.10, libfmt9, libcurl4, libstdc++6, libgcc-s1, libc6 (>= 2.36)")
+    "openmpi-bin, libopenmpi3, libboost-mpi1.74.0, libboost-serialization1.74.0, libboost-program-options1.74.0, libspdlog1.10, libfmt9, libcurl4, libpq5, libssl3, libstdc++6, libgcc-s1, libc6 (>= 2.36)")
 include(CPack)

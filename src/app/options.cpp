@@ -148,7 +148,7 @@ Options parse_options(int argc, const char* const argv[]) {
         ("help,h", "print this help and exit")
         ("version", "print the version and exit")
         ("accounts", po::value(&o.accounts)->value_name("PATH"),
-         "accounts CSV: accountNumber,country,balance (required, or --db)")
+         "accounts CSV: accountNumber,country,balance (required) unless --db is given")
         ("transactions", po::value(&o.transactions)->value_name("PATH"),
          "transactions CSV: date,fromAccountNumber,transferAmount,toAccountNumber; repeat for several files, read "
          "in the order given, as one sequence (required)")
@@ -158,7 +158,7 @@ Options parse_options(int argc, const char* const argv[]) {
         ("run-id", po::value(&o.run_id)->value_name("ID"),
          "with --db: the run's id (default: SHA-256 of the transactions files' bytes, in the order given)")
         ("output", po::value(&o.output)->value_name("PATH"),
-         "closing balances CSV, same columns as the accounts file; - for stdout (required without --db)")
+         "closing balances CSV, same columns as the accounts file; - for stdout (required) unless --db is given")
         ("rejected", po::value(&o.rejected)->value_name("PATH"),
          "rejected transfers CSV, with the reason of each; - for stdout (default: not written)")
         ("report", po::value(&o.report)->value_name("PATH"),
