@@ -152,8 +152,8 @@ def least_squares(rows, ts, with_fixed):
 def fit(points):
     """(fixed, [rate coefficient per unit]) of t = fixed + sum c_i x_i through (x tuple, t) points.
 
-    Tried in order, the first physical one (no negative coefficient) wins: with a fixed part; through
-    the origin; then the first unit alone (median t / x). Tiny runs then overstate the cost, never
+    Tried in order, the first physical one (no negative fixed part, every rate positive) wins: with a
+    fixed part; through the origin; then the first unit alone (median t / x). Tiny runs then overstate the cost, never
     understate it. A stage with no unit costs its median time.
     """
     xs = [x for x, _ in points]
@@ -175,8 +175,8 @@ def fit(points):
         if distinct < units + with_fixed:
             continue
         c = least_squares(xs, ts, with_fixed)
-        if c is not None and all(v > 0 for v in (c[1:] if with_fixed else c)):
-            return (max(c[0], 0.0), c[1:]) if with_fixed else (0.0, c)
+        if c is not None and all(v > 0 for v in (c[1:] if with_fixed else c)) and (not with_fixed or c[0] >= 0):
+            return (c[0], c[1:]) if with_fixed else (0.0, c)
     ratios = [t / x[0] for x, t in points if x[0] > 0]
     return 0.0, [statistics.median(ratios) if ratios else 0.0] + [0.0] * (units - 1)
 
