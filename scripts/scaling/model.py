@@ -49,14 +49,14 @@ a rank's 2N/P account names (names spread evenly over the accounts): at most min
   parallel ingest, per rank (the code has no serial stage, and neither has this):
     read_parse   its (accounts + transactions bytes)/P, but no faster than the shared file system
                  serves all of them: max(CPU, input bytes / fs bandwidth); plus the all-gather of the
-                 country names (P x C names) and 4 small collectives.
+                 country names (P x C names).
     resolve_ids  CPU for N/P records and A/P + D(P) ids; network: its A/P accounts to their home ranks
                  (id + 12 bytes each), its D(P) distinct ids to theirs (id bytes each) and 4-byte answers
                  back: 3 all-to-all rounds.
     partition    CPU for N/P records and A/P + D(P) ids; network: the homes learn their accounts' places
                  (4 bytes per account), the second 4-byte answer per asked id, each account to the rank
                  that replays its country (20 bytes), the country table summed over the ranks (C x 8
-                 bytes): 3 all-to-all rounds and 2 small collectives.
+                 bytes): 3 all-to-all rounds.
     sort         its N/P records in P groups: (N/P) log2(N/P^2).
     exchange     its N/P records, 32 bytes each, to their country's owner: 2 all-to-all rounds (plain and
                  wide amounts).
@@ -65,11 +65,12 @@ a rank's 2N/P account names (names spread evenly over the accounts): at most min
     collect      CPU for N/P records and A/P accounts; network: each closing balance back to the rank
                  that read its account (16 bytes), the rejections (R/P, 16 bytes each) to the rank whose
                  range of the rejected file holds them, and the splitter samples (P from each rank, all
-                 gathered: P^2 x 16 bytes per rank): 2 all-to-all rounds and 3 small collectives.
+                 gathered: P^2 x 16 bytes per rank): 2 all-to-all rounds.
     gather       fixed CPU on rank 0, plus the P ranks' figures (--figure-bytes each) into rank 0's NIC.
     write        its (output bytes)/P, but no faster than the file system takes all of them:
-                 max(CPU, output bytes / fs bandwidth); plus 3 small collectives (the temporaries' names,
-                 the collective write, the renames).
+                 max(CPU, output bytes / fs bandwidth).
+    plus, in every stage, its small collectives as counted in the code (SMALL_COLLECTIVES: agreements
+    after steps, prefix sums, all-gathers of counts, the MPI-IO open, write and close), 38 in all.
   root ingest: rank 0 parses, sorts and partitions all N records, then sends every record owned by
     another node through its one NIC: N x B x off bytes, plus P - 1 message latencies; replay as above;
     rank 0 gathers A balances (A x --account-bytes over its NIC) and writes them.
@@ -322,9 +323,12 @@ def parallel_bytes(cal, transfers, accounts, ranks):
     }
 
 
-# All-to-all rounds and small collectives per stage of the parallel ingest (see the docstring).
+# All-to-all rounds and small collectives per stage of the parallel ingest, counted in the code
+# (src/app/ingest_parallel.cpp and src/app/stages/): the small ones are the agreements after each step,
+# prefix sums, all-gathers of counts and the MPI-IO open, write and close.
 ALL_TO_ALL_ROUNDS = {"resolve_ids": 3, "partition": 3, "exchange": 2, "collect": 2}
-SMALL_COLLECTIVES = {"read_parse": 4, "partition": 2, "collect": 3, "gather": 1, "write": 3}
+SMALL_COLLECTIVES = {"read_parse": 15, "resolve_ids": 2, "partition": 4, "sort": 1, "replay": 1, "collect": 5,
+                     "gather": 1, "write": 9}
 
 
 def predict(cal, net, ingest, transfers, nodes, ranks_per_node, accounts=None):
