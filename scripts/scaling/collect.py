@@ -34,7 +34,8 @@ CSV_COLUMNS = ["study", "launcher", "ingest", "nodes", "ranks", "ranks_per_node"
                "repeats", "exit_code", "output_matches", "wall_seconds", "launch_seconds", "transfers_per_second",
                "speedup", "ideal_speedup", "efficiency", "bytes_sent_total", "bytes_sent_max_rank",
                "max_rank_transfers", "largest_single_country_share", "peak_rss_max_bytes",
-               "peak_rss_rank0_bytes"]
+               "peak_rss_rank0_bytes", "rejected", "balances_bytes", "output_bytes_total",
+               "accounts_held_max_rank", "input_bytes_parsed_max_rank", "output_bytes_written_max_rank"]
 
 
 def parse_utc(text):
@@ -72,6 +73,13 @@ def wall_seconds(report):
     return sum(report.get("stages_seconds", {}).values())
 
 
+def file_size(path):
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return ""
+
+
 def point_from(row):
     """One CSV row (a dict) from a manifest row and its report; None stage values when no report."""
     report = read_report(row["report"]) if row["exit_code"] == "0" else None
@@ -90,7 +98,8 @@ def point_from(row):
         "accounts": counts.get("accounts", ""),
         "countries": counts.get("countries", ""),
         "input_bytes": sum(int(i.get("bytes", 0)) for i in report.get("inputs", [])),
-        # The accounts file is the one input every rank reads whole, whatever the ingest.
+        # The model tells the accounts file's bytes from the transactions' (bytes per account and per
+        # transfer).
         "accounts_bytes": next((int(i.get("bytes", 0)) for i in report.get("inputs", [])
                                 if i.get("path") == accounts_path(report)), 0),
         "wall_seconds": round(wall, 6),
@@ -106,6 +115,14 @@ def point_from(row):
         "peak_rss_max_bytes": max((int(r.get("peak_rss_bytes", 0)) for r in per_rank), default=0),
         "peak_rss_rank0_bytes": next((int(r.get("peak_rss_bytes", 0)) for r in per_rank
                                       if int(r.get("rank", -1)) == 0), 0),
+        "rejected": sum(int(v) for v in counts.get("rejected", {}).values()),
+        "balances_bytes": file_size(row["output"]),
+        # What each rank parsed, held and wrote: parallel ingest spreads all three, root ingest has rank 0
+        # do them, and the largest rank's figure is what says which.
+        "output_bytes_total": sum(int(r.get("output_bytes_written", 0)) for r in per_rank),
+        "accounts_held_max_rank": max((int(r.get("accounts_held", 0)) for r in per_rank), default=0),
+        "input_bytes_parsed_max_rank": max((int(r.get("input_bytes_parsed", 0)) for r in per_rank), default=0),
+        "output_bytes_written_max_rank": max((int(r.get("output_bytes_written", 0)) for r in per_rank), default=0),
     })
     point["stages"] = {k: float(v) for k, v in report.get("stages_seconds", {}).items()}
     return point
@@ -170,7 +187,8 @@ def write_plot_data(points, stage_names, plots_dir):
     """One whitespace-separated file per (study, ingest): what gnuplot reads."""
     files = {}
     for p in points:
-        if not p.get("wall_seconds"):
+        # The calibration runs (one rank, another accounts ratio) are for the model, not for a plot.
+        if not p.get("wall_seconds") or p["study"] not in ("strong", "weak"):
             continue
         key = (p["study"], p["ingest"])
         files.setdefault(key, []).append(p)

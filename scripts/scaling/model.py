@@ -7,38 +7,77 @@ Everything this prints under a MODEL heading is a prediction, not a measurement.
 
 Why a model: the study can only measure up to a few ranks on a workstation or a test cluster whose
 "nodes" share two cores, so points past 2 ranks are oversubscribed and say little about a real cluster.
-The model takes what one rank measurably does per second in each stage, adds the network cost of the
-records each rank has to send, and asks what a cluster with a given network would do.
+The model takes what one rank measurably does per second in each stage, adds the network and file
+system cost of what each rank has to send, read and write, and asks what a cluster with a given network
+would do.
 
-Calibration, from the study's CSV: each stage's time in the 1-rank runs is fitted as
-t = fixed + x / rate (least squares over the workload sizes the study ran; the strong and the weak
-study give two), x being the stage's unit of work:
-  read_parse                      input bytes (accounts file + transactions)
-  partition, replay               records
-  exchange (CPU part)             records passed through it (fitted on parallel-ingest 1-rank runs; the
-                                  parallel exchange works in place and a 1-rank run passes nothing
-                                  through it, so this fits to zero and the network term below is
-                                  the parallel exchange's whole cost)
-  sort                            n log2 n, n records sorted by one rank
-  write, gather                   accounts, on rank 0 (gather also pays the network below)
-  B                               bytes sent per record that changes rank, from the multi-rank runs'
-                                  bytes_sent (default 48 when the study had no such run)
-  file bytes per transfer and per account, accounts per transfer, rank-0 peak memory per transfer
+Calibration, from the study's CSV, separately for each ingest (the two run different code in most
+stages): each stage's time in that ingest's 1-rank runs is fitted by least squares as
+t = fixed + sum of x_i / rate_i over the workload sizes the study ran (strong, weak and the calibration
+runs with another accounts-per-transfer ratio), the x_i being the stage's units of work:
+  root ingest (rank 0 does the stage for everyone)
+    read_parse                    input bytes (accounts file + transactions)
+    sort                          n log2 n, n = all records
+    partition, replay             records
+    exchange (CPU part)           records (rank 0 packs what it scatters; nothing on one rank, so it
+                                  fits to zero and the network term below is the whole cost)
+    gather, write                 accounts, on rank 0 (gather also pays the network below)
+  parallel ingest (every rank does the stage for its share)
+    read_parse                    input bytes parsed by the rank
+    resolve_ids, partition        records and account ids handled (two rates: what the directory costs
+                                  per id and what the static reasons and the grouping cost per
+                                  record; told apart by the calibration runs, whose accounts-to-transfers
+                                  ratio differs from the other runs'. Without them the ids' rate is
+                                  taken as zero and the stage scales as its records, which is optimistic)
+    sort                          n log2 n, n = the records a rank sorts
+    exchange (CPU part)           records (in place: nothing on one rank, fits to zero)
+    replay                        records
+    collect                       records and accounts (closing balances going back, rejections sorted)
+    gather                        fixed (only per-rank figures travel)
+    write                         output bytes written by the rank
+Also from the runs at the study's main ratio: file bytes per transfer and per account, accounts per
+transfer, rejected rows per transfer, output bytes per account (balances file) and per rejected row,
+countries, rank-0 peak memory per transfer; and for root ingest B, bytes per record scattered, from the
+multi-rank root runs' bytes_sent (default 48 when the study had none).
 
-The stages, for N transfers, A accounts, P = nodes x ranks_per_node ranks, a share s = N/P:
-  parallel ingest: every rank parses the whole accounts file and its s-record share of the
-    transactions (but no faster in total than the shared file system serves them), partitions them,
-    sends the (P - rpn)/P of them owned by ranks on other nodes to their owners (all-to-all: every
-    node's NIC carries rpn x s x B x (P - rpn)/P bytes each way, plus P - 1 message latencies), sorts
-    and replays what it owns.
+The stages, for N transfers, A accounts, C countries, R rejected rows, P = nodes x rpn ranks (rpn ranks
+per node). A rank's messages to ranks on other nodes, a share off = (P - rpn)/P of them, go through its
+node's NIC, which carries rpn times a rank's bytes each way. An all-to-all round costs every rank P - 1
+messages, each paying the latency L; a small collective (sum, prefix sum, all-gather, broadcast) costs
+log2 P latencies. D(P) = A (1 - exp(-2N / (P A))) is the expected number of distinct accounts named by
+a rank's 2N/P account names (names spread evenly over the accounts): at most min(2N/P, A).
+  parallel ingest, per rank (the code has no serial stage, and neither has this):
+    read_parse   its (accounts + transactions bytes)/P, but no faster than the shared file system
+                 serves all of them: max(CPU, input bytes / fs bandwidth); plus the all-gather of the
+                 country names (P x C names).
+    resolve_ids  CPU for N/P records and A/P + D(P) ids; network: its A/P accounts to their home ranks
+                 (id + 12 bytes each), its D(P) distinct ids to theirs (id bytes each) and 4-byte answers
+                 back: 3 all-to-all rounds.
+    partition    CPU for N/P records and A/P + D(P) ids; network: the homes learn their accounts' places
+                 (4 bytes per account), the second 4-byte answer per asked id, each account to the rank
+                 that replays its country (20 bytes), the country table summed over the ranks (C x 8
+                 bytes): 3 all-to-all rounds.
+    sort         its N/P records in P groups: (N/P) log2(N/P^2).
+    exchange     its N/P records, 32 bytes each, to their country's owner: 2 all-to-all rounds (plain and
+                 wide amounts).
+    replay       the busiest rank, which holds at least max(N/P, f x N) records, f the largest country's
+                 share of the transfers (one country never splits across ranks).
+    collect      CPU for N/P records and A/P accounts; network: each closing balance back to the rank
+                 that read its account (16 bytes), the rejections (R/P, 16 bytes each) to the rank whose
+                 range of the rejected file holds them, and the splitter samples (P from each rank, all
+                 gathered: P^2 x 16 bytes per rank): 2 all-to-all rounds.
+    gather       fixed CPU on rank 0, plus the P ranks' figures (--figure-bytes each) into rank 0's NIC.
+    write        its (output bytes)/P, but no faster than the file system takes all of them:
+                 max(CPU, output bytes / fs bandwidth).
+    plus, in every stage, its small collectives as counted in the code (SMALL_COLLECTIVES: agreements
+    after steps, prefix sums, all-gathers of counts, the MPI-IO open, write and close), 38 in all.
   root ingest: rank 0 parses, sorts and partitions all N records, then sends every record owned by
-    another node through its one NIC: N x B x (P - rpn)/P bytes, plus P - 1 message latencies.
-  both: replay is bounded by the busiest rank, which holds at least max(N/P, f x N) records, f the
-    largest country's share of the transfers (one country never splits across ranks); rank 0 gathers
-    A balances (A x account_bytes over its NIC) and writes them.
-The network is assumed non-blocking (full bisection), stages do not overlap, and every rank has a
-core of its own: the model is an optimistic bound, and the measured/model ratio beside the measured
-points shows how far this machine is from it.
+    another node through its one NIC: N x B x off bytes, plus P - 1 message latencies; replay as above;
+    rank 0 gathers A balances (A x --account-bytes over its NIC) and writes them.
+The network is assumed non-blocking (full bisection), stages do not overlap, every rank has a core of its
+own, and a rank waiting for a slower one is not modelled (the busiest rank's replay aside): the model is
+an optimistic bound, and the measured/model ratio beside the measured points shows how far this machine
+is from it, for the time and, for parallel ingest, for the bytes the ranks sent.
 
 Python standard library only.
 """
@@ -48,7 +87,30 @@ import math
 import statistics
 import sys
 
-STAGES = ["read_parse", "sort", "partition", "exchange", "replay", "gather", "write"]
+STAGES = ["read_parse", "resolve_ids", "sort", "partition", "exchange", "replay", "collect", "gather", "write"]
+INGESTS = ("root", "parallel")
+
+# The unit(s) of work each stage's time is proportional to, for one rank, per ingest (see the docstring).
+STAGE_UNITS = {
+    "root": {"read_parse": ("bytes",), "sort": ("n log2 n",), "partition": ("records",),
+             "exchange": ("records",), "replay": ("records",), "gather": ("accounts",),
+             "write": ("accounts",)},
+    "parallel": {"read_parse": ("bytes",), "resolve_ids": ("records", "ids"), "sort": ("n log2 n",),
+                 "partition": ("records", "ids"), "exchange": ("records",), "replay": ("records",),
+                 "collect": ("records", "accounts"), "gather": (), "write": ("output bytes",)},
+}
+
+# Bytes on the wire in the parallel ingest, as the stages encode them (src/app/stages/*.cpp).
+ACCOUNT_TO_HOME = 12      # country (4) and file line (8), beside the id and its length byte
+ANSWER = 4                # a country, or an account's place at its owner
+PLACE = 4                 # an account's place, sent to its home
+ACCOUNT_TO_OWNER = 20     # opening balance and where it came from
+RECORD = 32               # a transfer, exchanged in place
+BALANCE_BACK = 16         # a closing balance going back to the rank that read the account
+REJECTION = 16            # a rejection, sent to the rank whose range of the rejected file holds it
+SAMPLE = 16               # a splitter sample (an order key)
+COUNTRY_NAME = 4          # a country's name in the all-gathered country table
+COUNTRY_COUNT = 8         # a country's transfer count, summed over the ranks
 
 
 def number(text, default=None):
@@ -58,104 +120,180 @@ def number(text, default=None):
         return default
 
 
-def linear_fit(points):
-    """(fixed, slope) of t = fixed + slope * x through (x, t) points, by least squares.
+def solve(matrix, vector):
+    """x with matrix x = vector (Gaussian elimination with partial pivoting); None when singular."""
+    n = len(vector)
+    a = [list(row) + [v] for row, v in zip(matrix, vector)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
+        if abs(a[pivot][col]) < 1e-300:
+            return None
+        a[col], a[pivot] = a[pivot], a[col]
+        for r in range(n):
+            if r != col:
+                f = a[r][col] / a[col][col]
+                a[r] = [x - f * y for x, y in zip(a[r], a[col])]
+    return [a[i][n] / a[i][i] for i in range(n)]
 
-    With one distinct x, or a fit that comes out non-physical (slope <= 0), the fixed part is taken as
-    zero and the slope as the median t / x: tiny runs then overstate the cost, never understate it.
+
+def least_squares(rows, ts, with_fixed):
+    """Coefficients (fixed first when with_fixed) of t = [fixed +] sum c_i x_i; None when not determined."""
+    design = [([1.0] if with_fixed else []) + list(x) for x in rows]
+    k = len(design[0])
+    if k == 0 or len(design) < k:
+        return None
+    scale = [max(abs(row[j]) for row in design) or 1.0 for j in range(k)]  # keeps the normal equations sane
+    design = [[row[j] / scale[j] for j in range(k)] for row in design]
+    normal = [[sum(row[i] * row[j] for row in design) for j in range(k)] for i in range(k)]
+    rhs = [sum(row[i] * t for row, t in zip(design, ts)) for i in range(k)]
+    solution = solve(normal, rhs)
+    return None if solution is None else [c / scale[j] for j, c in enumerate(solution)]
+
+
+def fit(points):
+    """(fixed, [rate coefficient per unit]) of t = fixed + sum c_i x_i through (x tuple, t) points.
+
+    Tried in order, the first physical one (no negative fixed part, every rate positive) wins: with a
+    fixed part; through the origin; then the first unit alone (median t / x). Tiny runs then overstate the cost, never
+    understate it. A stage with no unit costs its median time.
     """
     xs = [x for x, _ in points]
-    if len(set(xs)) >= 2:
-        mx = statistics.fmean(xs)
-        mt = statistics.fmean(t for _, t in points)
-        sxx = sum((x - mx) ** 2 for x in xs)
-        slope = sum((x - mx) * (t - mt) for x, t in points) / sxx
-        fixed = mt - slope * mx
-        if slope > 0:
-            return max(fixed, 0.0), slope
-    return 0.0, statistics.median(t / x for x, t in points if x > 0)
+    ts = [t for _, t in points]
+    units = len(xs[0])
+    if units == 0:
+        return statistics.median(ts), []
+
+    def spread(j):  # how far unit j's amount strays from proportional to the first unit's over the runs
+        ratios = [x[j] / x[0] for x in xs if x[0] > 0]
+        return max(ratios) / min(ratios) if ratios and min(ratios) > 0 else math.inf
+
+    if units > 1 and all(spread(j) <= 1.01 for j in range(1, units)):
+        # The units grew together in every run (one accounts ratio): only the first one's rate can be told.
+        fixed, rates = fit([(x[:1], t) for x, t in points])
+        return fixed, rates + [0.0] * (units - 1)
+    distinct = len(set(xs))
+    for with_fixed in (True, False):
+        if distinct < units + with_fixed:
+            continue
+        c = least_squares(xs, ts, with_fixed)
+        if c is not None and all(v > 0 for v in (c[1:] if with_fixed else c)) and (not with_fixed or c[0] >= 0):
+            return (c[0], c[1:]) if with_fixed else (0.0, c)
+    ratios = [t / x[0] for x, t in points if x[0] > 0]
+    return 0.0, [statistics.median(ratios) if ratios else 0.0] + [0.0] * (units - 1)
 
 
 def n_log_n(n):
     return n * math.log2(max(n, 2))
 
 
-# The unit of work each stage's time is proportional to, for one rank.
-STAGE_UNITS = {"read_parse": "bytes", "partition": "records", "replay": "records", "sort": "n log2 n",
-               "gather": "accounts", "write": "accounts", "exchange": "records"}
+def distinct_named(transfers, accounts, ranks):
+    """D(P): expected distinct accounts among one rank's 2N/P account names, spread over A accounts."""
+    if accounts <= 0:
+        return 0.0
+    return accounts * -math.expm1(-2.0 * transfers / (ranks * accounts))
 
 
 class Calibration:
     """What one rank of this machine costs per unit of work in each stage, fitted to the study's runs."""
 
     def __init__(self, rows, args):
-        ones = [r for r in rows if r["ranks"] == "1" and r["exit_code"] == "0" and number(r["wall_seconds"])]
+        ok = [r for r in rows if r["exit_code"] == "0" and number(r["wall_seconds"])]
+        ones = [r for r in ok if r["ranks"] == "1"]
         if not ones:
             sys.exit("model: the CSV has no successful 1-rank run to calibrate from")
-        self.sizes = sorted({int(r["workload_transfers"]) for r in ones})
+        # The ratios describing a workload come from the study's main runs; the calibration runs (another
+        # accounts ratio) only help tell the stages' rates apart.
+        main = [r for r in ones if r["study"] in ("strong", "weak")] or ones
+        self.sizes = sorted({(int(r["workload_transfers"]), int(r["accounts"])) for r in ones})
 
-        def units(row, stage):
-            n = number(row["workload_transfers"])
-            unit = STAGE_UNITS[stage]
-            if unit == "bytes":
-                return number(row["input_bytes"])
-            return n if unit == "records" else n_log_n(n) if unit == "n log2 n" else number(row["accounts"])
+        def median_of(values, default=0.0):
+            values = [v for v in values if v is not None]
+            return statistics.median(values) if values else default
 
-        # stage -> (fixed seconds, seconds per unit); a stage with no time column costs nothing.
-        self.cost = {}
-        for stage in STAGES:
-            # The exchange's own CPU work is fitted on the parallel ingest's 1-rank runs; root ingest
-            # skips the stage on one rank. (The parallel exchange now works in place and does nothing
-            # on one rank, so this fits to zero: see the module's docstring.)
-            runs = [r for r in ones if stage != "exchange" or r["ingest"] == "parallel"]
-            points = [(units(r, stage), number(r.get(f"stage_{stage}_seconds"), 0.0)) for r in runs]
-            self.cost[stage] = linear_fit(points) if points else (0.0, 0.0)
-        self.account_file_bytes = statistics.median(
-            number(r.get("accounts_bytes"), 0.0) / number(r["accounts"]) for r in ones)
-        self.transfer_file_bytes = statistics.median(
+        self.account_file_bytes = median_of(
+            number(r.get("accounts_bytes"), 0.0) / number(r["accounts"]) for r in main)
+        self.transfer_file_bytes = median_of(
             (number(r["input_bytes"]) - number(r.get("accounts_bytes"), 0.0)) / number(r["workload_transfers"])
-            for r in ones)
-        self.accounts_per_transfer = statistics.median(
-            number(r["accounts"]) / number(r["workload_transfers"]) for r in ones)
-        _, self.rss_per_transfer = linear_fit(
-            [(number(r["workload_transfers"]), number(r["peak_rss_rank0_bytes"], 0.0)) for r in ones])
+            for r in main)
+        self.accounts_per_transfer = median_of(
+            number(r["accounts"]) / number(r["workload_transfers"]) for r in main)
+        self.countries = median_of(number(r.get("countries")) for r in main)
+        self.rejected_per_transfer = median_of(
+            number(r.get("rejected")) / number(r["workload_transfers"]) for r in main if number(r.get("rejected")) is not None)
+        self.balance_row_bytes = median_of(
+            number(r.get("balances_bytes")) / number(r["accounts"]) for r in main if number(r.get("balances_bytes")))
+        self.rejected_row_bytes = median_of(
+            (number(r["output_bytes_total"]) - number(r["balances_bytes"])) / number(r["rejected"])
+            for r in main if r["ingest"] == "parallel" and number(r.get("output_bytes_total"))
+            and number(r.get("balances_bytes")) and number(r.get("rejected")))
+        self.rss_per_transfer = fit(
+            [((number(r["workload_transfers"]),), number(r["peak_rss_rank0_bytes"], 0.0)) for r in main])[1][0]
+
+        # ingest -> stage -> (fixed seconds, [seconds per unit]); a stage with no runs costs nothing.
+        self.cost = {}
+        self.separated = {}
+        for ingest in INGESTS:
+            runs = [r for r in ones if r["ingest"] == ingest]
+            self.cost[ingest] = {}
+            for stage, units in STAGE_UNITS[ingest].items():
+                points = [(self.units_of_run(r, units), number(r.get(f"stage_{stage}_seconds"), 0.0)) for r in runs]
+                self.cost[ingest][stage] = fit(points) if points else (0.0, [0.0] * len(units))
+            self.separated[ingest] = len({round(number(r["accounts"]) / number(r["workload_transfers"]), 3)
+                                          for r in runs}) >= 2
 
         moved = []
-        for r in rows:
+        for r in ok:
             p, n, sent = number(r["ranks"]), number(r.get("workload_transfers")), number(r.get("bytes_sent_total"))
-            if r["exit_code"] == "0" and p and p > 1 and n and sent:
+            if r["ingest"] == "root" and p > 1 and n and sent:
                 moved.append(sent / (n * (p - 1) / p))
         self.record_bytes = args.record_bytes or (statistics.median(moved) if moved else 48.0)
         self.record_bytes_measured = bool(moved) and not args.record_bytes
+        self.id_bytes = args.id_bytes
+        self.figure_bytes = args.figure_bytes
 
-        shares = [number(r.get("largest_single_country_share"), 0.0) for r in rows if r["exit_code"] == "0"]
+        shares = [number(r.get("largest_single_country_share"), 0.0) for r in ok]
         measured_share = max(shares, default=0.0)
         self.country_share = args.largest_country_share if args.largest_country_share is not None \
             else measured_share
 
-    def time(self, stage, amount):
-        fixed, per_unit = self.cost[stage]
-        return fixed + per_unit * amount
+    def units_of_run(self, row, units):
+        """The amounts of a 1-rank run's units of work, in the order units names them."""
+        n = number(row["workload_transfers"])
+        a = number(row["accounts"])
+        amounts = {"bytes": number(row["input_bytes"]), "records": n, "n log2 n": n_log_n(n), "accounts": a,
+                   "ids": a + distinct_named(n, a, 1),
+                   "output bytes": number(row.get("output_bytes_total"), 0.0)}
+        return tuple(amounts[u] for u in units)
+
+    def time(self, ingest, stage, *amounts):
+        fixed, rates = self.cost[ingest].get(stage, (0.0, []))
+        return fixed + sum(c * x for c, x in zip(rates, amounts))
 
     def describe(self):
-        out = [f"  from {len(self.sizes)} workload size(s) run on 1 rank: "
-               + ", ".join(f"{n:,}" for n in self.sizes) + " transfers"]
-        for stage, (fixed, per_unit) in self.cost.items():
-            unit = STAGE_UNITS[stage]
-            if per_unit <= 0:
-                rate = "no cost measured"
-            elif unit == "n log2 n":
-                rate = f"{per_unit:.3e} s x n log2 n"
-            else:
-                rate = f"{1 / per_unit:,.0f} {unit}/s"
-            out.append(f"  {stage:10} {rate:>28}  + {fixed * 1000:7.1f} ms fixed")
+        out = ["  from the 1-rank runs of " + ", ".join(f"{n:,} transfers / {a:,} accounts" for n, a in self.sizes)]
+        for ingest in INGESTS:
+            note = "" if self.separated[ingest] or ingest == "root" else \
+                "  (one accounts ratio only: ids' rate not separable, taken as zero)"
+            out.append(f"  {ingest} ingest:{note}")
+            for stage, (fixed, rates) in self.cost[ingest].items():
+                parts = []
+                for unit, c in zip(STAGE_UNITS[ingest][stage], rates):
+                    if c <= 0:
+                        parts.append(f"no cost per {unit.split()[-1] if unit != 'n log2 n' else unit}")
+                    elif unit == "n log2 n":
+                        parts.append(f"{c:.3e} s x n log2 n")
+                    else:
+                        parts.append(f"{1 / c:,.0f} {unit}/s")
+                out.append(f"    {stage:11} {', '.join(parts) or 'fixed only':>44}  + {fixed * 1000:7.1f} ms fixed")
         out += [
-            f"  B = {self.record_bytes:.1f} bytes per record moved "
-            f"({'measured' if self.record_bytes_measured else 'assumed'})    "
-            f"input {self.transfer_file_bytes:.1f} bytes/transfer, {self.account_file_bytes:.1f} bytes/account    "
-            f"accounts/transfer {self.accounts_per_transfer:.4f}",
-            f"  rank-0 memory {self.rss_per_transfer:.0f} bytes/transfer    "
-            f"largest country share f = {self.country_share:.4f}",
+            f"  root ingest: B = {self.record_bytes:.1f} bytes per record scattered "
+            f"({'measured' if self.record_bytes_measured else 'assumed'}); parallel ingest: id {self.id_bytes:g} "
+            f"bytes on the wire, rank figures {self.figure_bytes:g} bytes",
+            f"  input {self.transfer_file_bytes:.1f} bytes/transfer, {self.account_file_bytes:.1f} bytes/account;  "
+            f"accounts/transfer {self.accounts_per_transfer:.4f};  countries {self.countries:.0f};  "
+            f"rejected/transfer {self.rejected_per_transfer:.4f}",
+            f"  output {self.balance_row_bytes:.1f} bytes/account, {self.rejected_row_bytes:.1f} bytes/rejected row;  "
+            f"rank-0 memory {self.rss_per_transfer:.0f} bytes/transfer;  largest country share f = {self.country_share:.4f}",
         ]
         return out
 
@@ -168,42 +306,79 @@ class Network:
         self.account_bytes = account_bytes
 
 
-def predict(cal, net, ingest, transfers, nodes, ranks_per_node):
+def parallel_bytes(cal, transfers, accounts, ranks):
+    """Bytes one rank sends to other ranks (all of its peers, before the off-node share) per stage."""
+    n, a, p = float(transfers), float(accounts), ranks
+    if p <= 1:
+        return {}
+    d = distinct_named(n, a, p)
+    idb = cal.id_bytes
+    return {
+        "read_parse": p * cal.countries * COUNTRY_NAME,
+        "resolve_ids": a / p * (idb + ACCOUNT_TO_HOME) + d * idb + d * ANSWER,
+        "partition": a / p * (PLACE + ACCOUNT_TO_OWNER) + d * ANSWER + cal.countries * COUNTRY_COUNT,
+        "exchange": n / p * RECORD,
+        "collect": a / p * BALANCE_BACK + cal.rejected_per_transfer * n / p * REJECTION + p * p * SAMPLE,
+        "gather": cal.figure_bytes,
+    }
+
+
+# All-to-all rounds and small collectives per stage of the parallel ingest, counted in the code
+# (src/app/ingest_parallel.cpp and src/app/stages/): the small ones are the agreements after each step,
+# prefix sums, all-gathers of counts and the MPI-IO open, write and close.
+ALL_TO_ALL_ROUNDS = {"resolve_ids": 3, "partition": 3, "exchange": 2, "collect": 2}
+SMALL_COLLECTIVES = {"read_parse": 15, "resolve_ids": 2, "partition": 4, "sort": 1, "replay": 1, "collect": 5,
+                     "gather": 1, "write": 9}
+
+
+def predict(cal, net, ingest, transfers, nodes, ranks_per_node, accounts=None):
     """Seconds per stage for one run, as a dict in STAGES order."""
     ranks = nodes * ranks_per_node
     n = float(transfers)
-    accounts = n * cal.accounts_per_transfer
+    accounts = n * cal.accounts_per_transfer if accounts is None else float(accounts)
     accounts_bytes = accounts * cal.account_file_bytes
     transfer_bytes = n * cal.transfer_file_bytes
-    share = n / ranks
     off_node = (ranks - ranks_per_node) / ranks
-    busiest = max(share, cal.country_share * n)
-    t = {}
+    busiest = max(n / ranks, cal.country_share * n)
+    log_p = math.ceil(math.log2(ranks)) if ranks > 1 else 0
+    t = {s: 0.0 for s in STAGES}
     if ingest == "parallel":
-        # Every rank reads the whole accounts file and its share of the transactions; the shared file
-        # system serves all of it.
-        read_bytes = accounts_bytes + transfer_bytes / ranks
-        t["read_parse"] = max(cal.time("read_parse", read_bytes),
-                              (accounts_bytes * ranks + transfer_bytes) / net.fs)
-        t["partition"] = cal.time("partition", share)
-        node_bytes = ranks_per_node * share * cal.record_bytes * off_node
-        t["exchange"] = cal.time("exchange", share) + \
-            (node_bytes / net.bandwidth + (ranks - 1) * net.latency if ranks > 1 else 0.0)
-        t["sort"] = cal.time("sort", n_log_n(busiest))
+        share = n / ranks
+        ids = accounts / ranks + distinct_named(n, accounts, ranks)
+        output_bytes = accounts * cal.balance_row_bytes + n * cal.rejected_per_transfer * cal.rejected_row_bytes
+        t["read_parse"] = max(cal.time(ingest, "read_parse", (accounts_bytes + transfer_bytes) / ranks),
+                              (accounts_bytes + transfer_bytes) / net.fs)
+        t["resolve_ids"] = cal.time(ingest, "resolve_ids", share, ids)
+        t["sort"] = cal.time(ingest, "sort", share * math.log2(max(share / ranks, 2)))
+        t["partition"] = cal.time(ingest, "partition", share, ids)
+        t["exchange"] = cal.time(ingest, "exchange", share)
+        t["replay"] = cal.time(ingest, "replay", busiest)
+        t["collect"] = cal.time(ingest, "collect", share, accounts / ranks)
+        t["gather"] = cal.time(ingest, "gather")
+        t["write"] = max(cal.time(ingest, "write", output_bytes / ranks), output_bytes / net.fs)
+        for stage, sent in parallel_bytes(cal, n, accounts, ranks).items():
+            # The gather's figures all go into rank 0's NIC; everything else spreads over every node's.
+            node_bytes = sent * ranks if stage == "gather" else ranks_per_node * sent * off_node
+            t[stage] += node_bytes / net.bandwidth
+        if ranks > 1:
+            for stage, rounds in ALL_TO_ALL_ROUNDS.items():
+                t[stage] += rounds * (ranks - 1) * net.latency
+            for stage, count in SMALL_COLLECTIVES.items():
+                t[stage] += count * log_p * net.latency
     else:
-        t["read_parse"] = cal.time("read_parse", accounts_bytes + transfer_bytes)
-        t["sort"] = cal.time("sort", n_log_n(n))
-        t["partition"] = cal.time("partition", n)
+        t["read_parse"] = cal.time(ingest, "read_parse", accounts_bytes + transfer_bytes)
+        t["sort"] = cal.time(ingest, "sort", n_log_n(n))
+        t["partition"] = cal.time(ingest, "partition", n)
         root_bytes = n * cal.record_bytes * off_node
         # Rank 0 packs every record it sends; on one rank there is nothing to send.
-        t["exchange"] = cal.time("exchange", n * off_node) + root_bytes / net.bandwidth + \
+        t["exchange"] = cal.time(ingest, "exchange", n * off_node) + root_bytes / net.bandwidth + \
             (ranks - 1) * net.latency if ranks > 1 else 0.0
-    t["replay"] = cal.time("replay", busiest)
-    gather_network = accounts * net.account_bytes * off_node / net.bandwidth + \
-        math.ceil(math.log2(ranks)) * net.latency if ranks > 1 else 0.0
-    t["gather"] = cal.time("gather", accounts) + gather_network
-    t["write"] = cal.time("write", accounts)
-    return {s: t[s] for s in STAGES}
+        t["replay"] = cal.time(ingest, "replay", busiest)
+        gather_network = accounts * net.account_bytes * off_node / net.bandwidth + \
+            log_p * net.latency if ranks > 1 else 0.0
+        t["gather"] = cal.time(ingest, "gather", accounts) + gather_network
+        t["write"] = cal.time(ingest, "write", accounts)
+    return t
 
 
 def fmt_seconds(s):
@@ -214,18 +389,23 @@ def measured_vs_model(rows, cal, loop):
     """The measured points with what the model says for the very same runs on this machine."""
     out = ["Measured points beside the MODEL for the same runs (this machine's loopback network; the",
            "model assumes a core per rank, so oversubscribed points are expected to be slower):",
-           f"{'study':6} {'ingest':8} {'nodes':>5} {'ranks':>5} {'transfers':>11} {'oversub':>7} "
-           f"{'measured s':>10} {'MODEL s':>9} {'meas/MODEL':>10}"]
+           f"{'study':9} {'ingest':8} {'nodes':>5} {'ranks':>5} {'transfers':>11} {'accounts':>10} {'oversub':>7} "
+           f"{'measured s':>10} {'MODEL s':>9} {'meas/MODEL':>10} {'bytes sent meas/MODEL':>21}"]
     for r in rows:
         if r["exit_code"] != "0" or not number(r.get("wall_seconds")):
             continue
         nodes, ranks = int(r["nodes"]), int(r["ranks"])
         # Every rank's records cross the loopback device, as if each rank were a node of its own.
-        stages = predict(cal, loop, r["ingest"], int(r["workload_transfers"]), ranks, 1)
+        transfers, accounts = int(r["workload_transfers"]), int(r["accounts"])
+        stages = predict(cal, loop, r["ingest"], transfers, ranks, 1, accounts)
         model = sum(stages.values())
         wall = number(r["wall_seconds"])
-        out.append(f"{r['study']:6} {r['ingest']:8} {nodes:5d} {ranks:5d} {int(r['workload_transfers']):11,d} "
-                   f"{r['oversubscribed']:>7} {wall:10.3f} {model:9.3f} {wall / model:10.2f}")
+        # Every rank sends a share (P - 1)/P of its bytes to other ranks, and here every rank is a node.
+        sent_model = ranks * sum(parallel_bytes(cal, transfers, accounts, ranks).values()) * (ranks - 1) / ranks
+        sent = number(r.get("bytes_sent_total"))
+        bytes_ratio = f"{sent / sent_model:21.2f}" if r["ingest"] == "parallel" and sent and sent_model else f"{'':21}"
+        out.append(f"{r['study']:9} {r['ingest']:8} {nodes:5d} {ranks:5d} {transfers:11,d} {accounts:10,d} "
+                   f"{r['oversubscribed']:>7} {wall:10.3f} {model:9.3f} {wall / model:10.2f} {bytes_ratio}")
     return out
 
 
@@ -311,11 +491,17 @@ def main():
                     help="per-node network bandwidth, Gbit/s, each way [10: 10 GbE]")
     ap.add_argument("--latency-us", type=float, default=25.0, help="MPI message latency, microseconds [25]")
     ap.add_argument("--fs-bandwidth-gbps", type=float, default=40.0,
-                    help="aggregate read bandwidth of the shared file system, Gbit/s [40]")
+                    help="aggregate read (and write) bandwidth of the shared file system, Gbit/s [40]")
     ap.add_argument("--node-memory-gb", type=float, default=256.0, help="memory of a node, GB [256]")
     ap.add_argument("--record-bytes", type=float, default=None,
                     help="bytes per record moved between ranks [measured, else 48]")
-    ap.add_argument("--account-bytes", type=float, default=48.0, help="bytes per gathered balance [48]")
+    ap.add_argument("--account-bytes", type=float, default=48.0,
+                    help="bytes per balance gathered by root ingest [48]")
+    ap.add_argument("--id-bytes", type=float, default=10.0,
+                    help="bytes of an account id on the wire, its length byte included [10: the generator's "
+                         "9-digit ids]")
+    ap.add_argument("--figure-bytes", type=float, default=400.0,
+                    help="bytes of one rank's figures gathered by rank 0 [400]")
     ap.add_argument("--largest-country-share", type=float, default=None,
                     help="largest country's share of all transfers [measured]")
     ap.add_argument("--loopback-gbps", type=float, default=20.0,

@@ -28,6 +28,11 @@
 #   --transfers N                strong-scaling workload [2000000]
 #   --transfers-per-rank N       weak-scaling workload per rank [500000]
 #   --accounts-per-transfer F    accounts = F x transfers [0.05]
+#   --calibration-accounts "F.." extra 1-rank runs of the strong workload with accounts = F x transfers,
+#                                each ingest, study "calibF" [0.5; "" for none]: with a second ratio
+#                                the model can tell a stage's cost per transfer from its cost per
+#                                account id (the parallel ingest's directory), which the strong and weak
+#                                runs, all at one ratio, cannot
 #   --countries N --zipf S       [256, 0.5] country count and size skew of the generated workload
 #   --seed S                     [42]
 #   --repeat R                   runs per point; the CSV keeps the fastest (noise only adds time) [1]
@@ -35,9 +40,9 @@
 #   --ledger PATH --gen PATH     [$LEDGER_BIN or build/ledger, $LEDGER_GEN or build/tools/ledger-gen]
 #   --no-model                   skip model.py
 #
-# In the strong study every run's balances are compared with the first run's (smallest size, first
-# ingest): the study also checks that the result depends on neither rank count nor ingest
-# (column output_matches).
+# In the strong study every run's balances and rejected transfers are compared with the first run's
+# (smallest size, first ingest): the study also checks that the result depends on neither rank count
+# nor ingest (column output_matches).
 # Exit: 0 when every run succeeded and matched; 1 otherwise (the CSV and plots are still written).
 set -euo pipefail
 
@@ -53,6 +58,7 @@ ingests="root parallel"
 strong_transfers=2000000
 weak_transfers_per_rank=500000
 accounts_per_transfer=0.05
+calibration_accounts="0.5"
 countries=256
 zipf=0.5
 seed=42
@@ -74,6 +80,7 @@ while (($#)); do
     --transfers) strong_transfers="$2"; shift 2 ;;
     --transfers-per-rank) weak_transfers_per_rank="$2"; shift 2 ;;
     --accounts-per-transfer) accounts_per_transfer="$2"; shift 2 ;;
+    --calibration-accounts) calibration_accounts="$2"; shift 2 ;;
     --countries) countries="$2"; shift 2 ;;
     --zipf) zipf="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
@@ -95,6 +102,9 @@ done
 [[ -x "$gen" ]] || die "ledger-gen '$gen' not found; build it or pass --gen"
 for v in "$ranks_per_node" "$strong_transfers" "$weak_transfers_per_rank" "$countries" "$repeat" "$run_timeout"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "'$v' is not a positive integer"
+done
+for f in $accounts_per_transfer $calibration_accounts; do
+  [[ "$f" =~ ^[0-9]*\.?[0-9]+$ ]] || die "'$f' is not an accounts-per-transfer ratio"
 done
 for s in $studies; do [[ "$s" == strong || "$s" == weak ]] || die "unknown study '$s'"; done
 for i in $ingests; do [[ "$i" == root || "$i" == parallel ]] || die "unknown ingest '$i'"; done
@@ -160,9 +170,9 @@ busiest_host() { # busiest_host NODES RANKS: prints "cores ranks" of the most lo
 }
 
 # --- inputs, generated once per workload and kept for reruns ----------------------------------------
-workload() { # workload TRANSFERS: prints the directory holding accounts.csv and transactions.csv
-  local transfers="$1" accounts dir
-  accounts="$(awk -v t="$transfers" -v f="$accounts_per_transfer" -v c="$countries" \
+workload() { # workload TRANSFERS [RATIO]: prints the directory holding accounts.csv and transactions.csv
+  local transfers="$1" ratio="${2:-$accounts_per_transfer}" accounts dir
+  accounts="$(awk -v t="$transfers" -v f="$ratio" -v c="$countries" \
     'BEGIN { a = int(t * f); if (a < c) a = c; print a }')"
   dir="$out_dir/inputs/t${transfers}-a${accounts}-c${countries}-z${zipf}-s${seed}"
   if [[ ! -s "$dir/transactions.csv" ]]; then
@@ -195,53 +205,66 @@ launch() { # launch NODES RANKS LOGFILE LEDGER-ARGS...: runs ledger on NODES nod
 }
 
 failures=0
+# Each study, then the calibration runs: one rank (one node, one rank on it) of the strong workload with
+# another accounts-per-transfer ratio.
+runs=()
 for study in $studies; do
-  reference=""  # strong scaling: the first run's balances, which every other run must reproduce
   for ingest in $ingests; do
-    for size in $sizes; do
-      if [[ "$launcher" == srun ]]; then nodes="$size"; ranks=$((size * ranks_per_node)); else nodes=1; ranks="$size"; fi
-      if [[ "$study" == strong ]]; then transfers="$strong_transfers"; else transfers=$((weak_transfers_per_rank * ranks)); fi
-      inputs="$(workload "$transfers")"
-      read -r host_cores busiest <<<"$(busiest_host "$nodes" "$ranks")"
-      for ((rep = 1; rep <= repeat; rep++)); do
-        dir="$out_dir/runs/$study-$ingest-n$nodes-r$ranks-rep$rep"
-        rm -rf "$dir"
-        mkdir -p "$dir"
-        started="$(date +%s.%N)"
-        set +e
-        launch "$nodes" "$ranks" "$dir/ledger.log" --accounts "$inputs/accounts.csv" \
-          --transactions "$inputs/transactions.csv" --output "$dir/balances.csv" \
-          --report "$dir/report.json" --ingest "$ingest" --progress off
-        rc=$?
-        set -e
-        seconds="$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')"
-        echo "study: $study $ingest nodes=$nodes ranks=$ranks transfers=$transfers rep=$rep: exit $rc, ${seconds}s" >&2
-        if ((rc != 0)); then
-          failures=$((failures + 1))
-          tail -n 5 "$dir/ledger.log" >&2
-        fi
-        # Strong scaling: every run has the same input, so the same bytes must come out, whatever the
-        # rank count or ingest. Weak scaling changes the input with the size: nothing to compare with.
-        matches="n/a"
-        if [[ "$study" == strong && "$rc" == 0 ]]; then
-          if [[ -z "$reference" ]]; then
-            reference="$dir/balances.csv"
-            matches="reference"
-          elif cmp -s "$reference" "$dir/balances.csv"; then
-            matches="yes"
-          else
-            matches="no"
-            failures=$((failures + 1))
-            echo "study: $dir/balances.csv differs from $reference" >&2
-          fi
-        fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$study" "$launcher" "$ingest" \
-          "$nodes" "$ranks" "$ranks_per_node" "$host_cores" "$busiest" "$seconds" "$rc" \
-          "$dir/report.json" "$dir/balances.csv" "$matches" >>"$manifest"
-      done
-    done
+    for size in $sizes; do runs+=("$study $ingest $size $accounts_per_transfer"); done
   done
 done
+for f in $calibration_accounts; do
+  for ingest in $ingests; do runs+=("calib$f $ingest 1 $f"); done
+done
+reference=""  # strong scaling: the first run's balances, which every other run must reproduce
+step_rpn="$ranks_per_node"
+for run in "${runs[@]}"; do
+  read -r study ingest size ratio <<<"$run"
+  ranks_per_node="$step_rpn"
+  [[ "$study" != calib* ]] || ranks_per_node=1
+  if [[ "$launcher" == srun ]]; then nodes="$size"; ranks=$((size * ranks_per_node)); else nodes=1; ranks="$size"; fi
+  if [[ "$study" == weak ]]; then transfers=$((weak_transfers_per_rank * ranks)); else transfers="$strong_transfers"; fi
+  inputs="$(workload "$transfers" "$ratio")"
+  read -r host_cores busiest <<<"$(busiest_host "$nodes" "$ranks")"
+  for ((rep = 1; rep <= repeat; rep++)); do
+    dir="$out_dir/runs/$study-$ingest-n$nodes-r$ranks-rep$rep"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    started="$(date +%s.%N)"
+    set +e
+    launch "$nodes" "$ranks" "$dir/ledger.log" --accounts "$inputs/accounts.csv" \
+      --transactions "$inputs/transactions.csv" --output "$dir/balances.csv" --rejected "$dir/rejected.csv" \
+      --report "$dir/report.json" --ingest "$ingest" --progress off
+    rc=$?
+    set -e
+    seconds="$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')"
+    echo "study: $study $ingest nodes=$nodes ranks=$ranks transfers=$transfers rep=$rep: exit $rc, ${seconds}s" >&2
+    if ((rc != 0)); then
+      failures=$((failures + 1))
+      tail -n 5 "$dir/ledger.log" >&2
+    fi
+    # Strong scaling: every run has the same input, so the same bytes must come out, whatever the
+    # rank count or ingest. Weak scaling changes the input with the size: nothing to compare with.
+    matches="n/a"
+    if [[ "$study" == strong && "$rc" == 0 ]]; then
+      if [[ -z "$reference" ]]; then
+        reference="$dir/balances.csv"
+        matches="reference"
+      elif cmp -s "$reference" "$dir/balances.csv" &&
+        cmp -s "$(dirname "$reference")/rejected.csv" "$dir/rejected.csv"; then
+        matches="yes"
+      else
+        matches="no"
+        failures=$((failures + 1))
+        echo "study: $dir/balances.csv or rejected.csv differs from $(dirname "$reference")" >&2
+      fi
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$study" "$launcher" "$ingest" \
+      "$nodes" "$ranks" "$ranks_per_node" "$host_cores" "$busiest" "$seconds" "$rc" \
+      "$dir/report.json" "$dir/balances.csv" "$matches" >>"$manifest"
+  done
+done
+ranks_per_node="$step_rpn"
 
 python3 "$here/collect.py" --manifest "$manifest" --csv "$out_dir/scaling.csv" --plots "$out_dir/plots" ||
   failures=$((failures + 1))

@@ -6,7 +6,8 @@
 #     with its report beside the output;
 #   - a job whose input is missing ends with ledger's exit code (4) as the job's exit code, and no output;
 #   - a tiny scaling study through srun steps in one allocation writes its CSV (every point measured,
-#     oversubscribed points marked) and non-trivial PNG plots and the MODEL table.
+#     oversubscribed points marked, the calibration runs, the parallel ingest's stages and per-rank
+#     bytes) and non-trivial PNG plots and the MODEL table with the new stages.
 # Why: users run ledger under sbatch and study its scaling there; the cluster machinery, the job script
 # and the study are only trustworthy if they are exercised on the real thing.
 # Skips (exit 77) only when Slurm cannot start here at all (not installed, or not root), saying why.
@@ -134,20 +135,28 @@ csv="$work/study/scaling.csv"
 python3 - "$csv" <<'EOF' || fail "the study's CSV is not what it should be"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-assert len(rows) == 12, f"{len(rows)} points, expected 2 studies x 2 ingests x 3 sizes = 12"
+assert len(rows) == 14, f"{len(rows)} points, expected 2 studies x 2 ingests x 3 sizes + 2 calibration runs = 14"
 for r in rows:
     assert r["exit_code"] == "0", r
     assert float(r["wall_seconds"]) > 0 and float(r["transfers_per_second"]) > 0, r
     assert float(r["speedup"]) > 0 and float(r["efficiency"]) > 0, r
     assert r["launcher"] == "srun" and r["ingest"] in ("root", "parallel"), r
     assert any(k.startswith("stage_") and r[k] for k in r), r
+    # The parallel ingest's own stages, and its per-rank bytes, reach the CSV.
+    if r["ingest"] == "parallel":
+        assert float(r["stage_resolve_ids_seconds"]) > 0 and float(r["stage_collect_seconds"]) > 0, r
+        assert int(r["input_bytes_parsed_max_rank"]) > 0 and int(r["output_bytes_written_max_rank"]) > 0, r
+        assert int(r["accounts_held_max_rank"]) > 0, r
     # All four fake nodes share this machine's cores; 4 ranks there are more than it has.
     over = int(r["ranks"]) > int(r["host_cores"])
     assert r["oversubscribed"] == ("yes" if over else "no"), r
     if r["study"] == "strong":
         assert r["output_matches"] in ("reference", "yes"), r
 assert {r["ranks"] for r in rows} == {"1", "2", "4"}
-print("ok: scaling.csv has 12 measured points")
+calibration = [r for r in rows if r["study"] == "calib0.5"]
+assert len(calibration) == 2 and all(r["ranks"] == "1" for r in calibration), calibration
+assert all(int(r["accounts"]) == 20000 for r in calibration), calibration
+print("ok: scaling.csv has 14 measured points")
 EOF
 for png in strong_stages strong_speedup strong_efficiency weak_stages weak_speedup weak_efficiency \
   model_strong model_weak; do
@@ -157,5 +166,6 @@ for png in strong_stages strong_speedup strong_efficiency weak_stages weak_speed
   (($(stat -c %s "$f") > 10000)) || fail "$png.png is only $(stat -c %s "$f") bytes"
 done
 grep -q '^MODEL - strong scaling' "$work/study/model.txt" || fail "no MODEL table"
+grep -q '^ingest .* resolve_i .* collect ' "$work/study/model.txt" || fail "the MODEL table lacks the new stages"
 step "scaling study checked"
 echo "PASS"
