@@ -17,7 +17,8 @@
 
 namespace ledger {
 
-// The rank that holds `id` in the directory, the same on every rank and every build.
+// The rank that holds `id` in the directory, the same on every rank and every build (for ids that are
+// not all dense integers; those are homed by value, see AccountDirectory).
 int home_rank_of(std::string_view id, int ranks);
 
 class AccountDirectory {
@@ -37,10 +38,19 @@ public:
     std::vector<uint32_t> resolve_slots(const AccountShare& share, std::span<const uint32_t> share_slots,
                                         size_t key_count, mpi::Exchange& exchange);
 
-    size_t accounts_held() const { return table_.size(); }
+    size_t accounts_held() const { return table_.country.size(); }
 
 private:
-    AccountTable table_;  // the accounts homed here, in file order (ids, country, line), indexed
+    // The home of an account of a share, as build() and resolve_slots() send it.
+    int home_of(std::string_view id) const;
+    // When the accounts' ids are dense integers (AccountShare::ids_are_numbers), an id is named by its
+    // key (value less the base, as IdDictionary's numbered form), homed at key % ranks and found at
+    // row_of_key_[key / ranks]: no text, no hash. Otherwise by its bytes, in table_'s hash index.
+    bool by_number_ = false;
+    uint64_t number_base_ = 0;
+    int ranks_ = 1;
+    std::vector<uint32_t> row_of_key_;
+    AccountTable table_;  // the accounts homed here, in file order: country and line (and ids, by hash)
     std::vector<uint32_t> rows_from_;  // how many of them each rank sent
     // Per requesting rank, per id it asked for: the row of table_ that has it, or kUnknownAccount.
     std::vector<std::vector<uint32_t>> found_;
