@@ -34,6 +34,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
     {
         StageTimer timer(times, Stage::read_parse);
         accounts = read_account_share(options.accounts, exchange);
+        timer.set_rows(accounts.table.size(), "accounts");
     }
     std::optional<AccountDirectory> directory;
     {
@@ -47,6 +48,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         transfers = read_transfer_share(
             options, accounts.ids_are_numbers ? IdDictionary(accounts.number_base, accounts.numbers) : IdDictionary(),
             exchange, progress);
+        timer.set_rows(transfers.transfers.size(), "transfers");
         step(exchange, [&] { fail_on_first_problem(options.on_bad_row, transfers); });
         scale = std::max(accounts.table.max_scale, transfers.max_scale);
         exchange.max_in_place(scale);
@@ -99,6 +101,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
     step(exchange, [&] {
         StageTimer timer(times, Stage::replay);
         mine = replay_work(work, exchange.rank(), progress);
+        timer.set_rows(mine.figures.transfers, "transfers");
     });
 
     // 5. Collect: each output's rows go to the rank that writes them.

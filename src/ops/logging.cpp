@@ -70,13 +70,25 @@ void init_logging(int rank, int rank_count, const std::string& level) {
     logger->set_formatter(std::move(formatter));
     logger->set_level(level_for_rank(rank, *chosen));
     // Warnings and errors must reach the terminal even if the job is killed right after them.
-    logger->flush_on(spdlog::level::warn);
+    logger->flush_on(spdlog::level::info);  // a stage end line shows when it happens, not at exit
     spdlog::set_default_logger(std::move(logger));
 }
 
 void set_log_stage(std::string_view stage) {
     std::lock_guard lock(stage_mutex);
     current_stage = std::string(stage);
+}
+
+void log_stage_end(double seconds, uint64_t rows, std::string_view rows_what) {
+    // A stage of a second or more is worth a line; shorter ones would only crowd a small run's output
+    // (and its one error line), so they are shown at debug.
+    const auto level = seconds >= 1.0 ? spdlog::level::info : spdlog::level::debug;
+    if (rows_what.empty()) {
+        spdlog::log(level, "done in {:.3f} s", seconds);
+        return;
+    }
+    spdlog::log(level, "done in {:.3f} s: {} {} on this rank, {:.0f} a second", seconds, rows, rows_what,
+                double(rows) / std::max(seconds, 1e-9));
 }
 
 }  // namespace ledger

@@ -6,6 +6,7 @@
 // level is debug, so that N ranks do not print N copies of every line.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,5 +21,9 @@ void init_logging(int rank, int rank_count, const std::string& level);
 
 // Names the stage that the following lines belong to ("read", "replay", ...); empty: between stages.
 void set_log_stage(std::string_view stage);
+
+// The line that ends a stage: "done in 1.234 s", and with rows "done in 1.234 s: 10000000 transfers on
+// this rank, 8103728 a second"; at info for a stage of a second or more, else at debug.
+void log_stage_end(double seconds, uint64_t rows, std::string_view rows_what);
 
 }  // namespace ledger
