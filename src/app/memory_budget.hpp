@@ -4,7 +4,9 @@
 //
 // The estimate is a linear model fitted to measured peaks (constants and measurements in the .cpp):
 // every rank holds the whole accounts table, and its share of the transactions (all of them on rank 0
-// under --ingest root). It is compared with what this process may use:
+// under --ingest root). Since the parallel ingest reads the accounts in shares this overstates its need
+// for many ranks (it errs on the side of refusing), until the model is fitted again to its peaks. It is
+// compared with what this process may use:
 //   - resident memory: the cgroup memory limit (v2 memory.max, or v1 memory.limit_in_bytes, the smallest
 //     up the hierarchy) and MemAvailable from /proc/meminfo. Both are shared by every rank on this node,
 //     so each rank gets a part in proportion to its estimated need;
