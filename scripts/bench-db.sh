@@ -11,9 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/mpi-env.sh"
 source "$root/scripts/bench/common.sh"
-build="${LEDGER_BUILD_DIR:-$root/build}"
-ledger="$build/ledger" gen="$build/tools/ledger-gen"
-[ -x "$ledger" ] && [ -x "$gen" ] || bash "$root/scripts/build.sh" >/dev/null
+use_build
 accounts_n="${ACCOUNTS:-1000000}" transfers_n="${TRANSFERS:-20000000}" runs="${RUNS:-1}" np="${NP:-2}"
 data="${BENCH_DATA:-/tmp/ledger-bench-db}"
 mkdir -p "$data"

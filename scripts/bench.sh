@@ -10,9 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/mpi-env.sh"
 source "$root/scripts/bench/common.sh"
-build="${LEDGER_BUILD_DIR:-$root/build}"
-ledger="$build/ledger" gen="$build/tools/ledger-gen"
-[ -x "$ledger" ] && [ -x "$gen" ] || bash "$root/scripts/build.sh" >/dev/null
+use_build
 data="${BENCH_DATA:-/tmp/ledger-bench}"
 runs="${RUNS:-3}"
 peer_runs="${PEER_RUNS:-$runs}"

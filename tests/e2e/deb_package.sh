@@ -57,14 +57,7 @@ for path in "${!linked[@]}"; do
 done
 grep -qx openmpi-bin <<<"$depends" && pass || fail "Depends does not name openmpi-bin (mpirun)"
 
-data="$LEDGER_SOURCE_DIR/data"
 LEDGER_BIN="$root/usr/bin/ledger"  # ledger_np runs $LEDGER_BIN: the packaged one
-if ledger_np 2 --accounts "$data/accounts.csv" --transactions "$data/transactions.csv" \
-  --output "$WORK/balances.csv" --rejected "$WORK/rejected.csv" --log-level warn; then
-  expect_same_file "$data/expected/balances.csv" "$WORK/balances.csv" "packaged ledger balances"
-  expect_same_file "$data/expected/rejected.csv" "$WORK/rejected.csv" "packaged ledger rejected"
-else
-  fail "the packaged ledger did not run the example"
-fi
+expect_example_runs packaged
 
 finish

@@ -34,14 +34,7 @@ for o in $options; do
 done
 grep -q '^\.TH LEDGER "1"' <<<"$man_text" && pass || fail "ledger.1 is not a section 1 man page"
 
-data="$LEDGER_SOURCE_DIR/data"
 LEDGER_BIN="$prefix/bin/ledger"  # ledger_np runs $LEDGER_BIN: from here on, the installed one
-if ledger_np 2 --accounts "$data/accounts.csv" --transactions "$data/transactions.csv" \
-  --output "$WORK/installed-balances.csv" --rejected "$WORK/installed-rejected.csv" --log-level warn; then
-  expect_same_file "$data/expected/balances.csv" "$WORK/installed-balances.csv" "installed ledger balances"
-  expect_same_file "$data/expected/rejected.csv" "$WORK/installed-rejected.csv" "installed ledger rejected"
-else
-  fail "the installed ledger did not run the example"
-fi
+expect_example_runs installed
 
 finish

@@ -34,6 +34,20 @@ expect_same_file() {  # expected actual what
   fi
 }
 
+# expect_example_runs WHAT: the job at $LEDGER_BIN runs the example in data/ on 2 ranks and gives the
+# expected balances and rejected files (for binaries installed or packaged rather than built).
+expect_example_runs() {
+  local data="$LEDGER_SOURCE_DIR/data" out="$WORK/example-$1"
+  mkdir -p "$out"
+  if ledger_np 2 --accounts "$data/accounts.csv" --transactions "$data/transactions.csv" \
+    --output "$out/balances.csv" --rejected "$out/rejected.csv" --log-level warn; then
+    expect_same_file "$data/expected/balances.csv" "$out/balances.csv" "$1 ledger balances"
+    expect_same_file "$data/expected/rejected.csv" "$out/rejected.csv" "$1 ledger rejected"
+  else
+    fail "the $1 ledger did not run the example"
+  fi
+}
+
 finish() {
   echo "$checks passed, $failures failed"
   [ "$failures" -eq 0 ]
