@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <thread>
 
@@ -113,35 +114,37 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
     std::string staging_dir;
     StageSeconds db_stages;
     try {
-        step(exchange, [&] {
-            if (!exchange.is_root()) return;
+        root_step(exchange, [&] {
             const auto read_started = std::chrono::steady_clock::now();
             // Before any heavy work, as the job itself does: a bad output path fails in a second.
             for (const std::string* path : {&options.output, &options.rejected})
                 if (!path->empty()) check_output_path(*path);
-            const db::TransactionsDigest digest = db::digest_files(options.transactions);
-            db_stages.emplace_back("db_hash", seconds_since(read_started));
-            const auto connect_started = std::chrono::steady_clock::now();
-            run.run_id = options.run_id.empty() ? digest.all_files : options.run_id;
+            // The SHA-256 of the transactions is computed while the table is read: the two take about as
+            // long, and the hash needs only a core the database is not using.
+            auto hashing = std::async(std::launch::async, [&] { return db::digest_files(options.transactions); });
             run.files = options.transactions;
-            run.files_sha256 = digest.per_file;
+            run.run_id = options.run_id;
             session = std::make_unique<db::Session>(options.db);
-            // Checked without the lock first, so that a re-run says so at once; and again under it, in case
-            // a run with the same id committed while this one waited.
-            if (auto at = session->applied_at(run.run_id)) {
-                applied_at = *at;
-                return;
-            }
+            // A named run is checked without the lock first, so that a re-run says so at once; every run is
+            // checked again under the lock, in case a run with the same id committed while this one waited.
+            // A run named by its digest learns it after the read: its re-run reads the table for nothing.
+            if (!run.run_id.empty())
+                if (auto at = session->applied_at(run.run_id)) {
+                    applied_at = *at;
+                    return;
+                }
             session->begin_locked([&] {
                 spdlog::info("{}: another run holds ledger.accounts; waiting for it to finish", session->describe());
             });
-            if (auto at = session->applied_at(run.run_id)) {
-                applied_at = *at;
-                return;
-            }
             staging.create(staging_parent(options));
             summary.accounts = session->export_accounts(staging.path("accounts.csv"));
-            db_stages.emplace_back("db_read", seconds_since(connect_started));  // connect, lock, COPY out
+            db_stages.emplace_back("db_read", seconds_since(read_started));  // connect, lock, COPY out
+            const auto hash_waited = std::chrono::steady_clock::now();
+            const db::TransactionsDigest digest = hashing.get();
+            db_stages.emplace_back("db_hash", seconds_since(hash_waited));  // what the read did not hide
+            run.files_sha256 = digest.per_file;
+            if (run.run_id.empty()) run.run_id = digest.all_files;
+            if (auto at = session->applied_at(run.run_id)) applied_at = *at;
         });
         // Rank 0 tells the others what it found: "A" (already applied) or "R" and the staging directory.
         mpi::Bytes shared;
@@ -172,8 +175,7 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
     if (code != 0) return code;  // the transaction is rolled back as the session closes
 
     try {
-        step(exchange, [&] {
-            if (!exchange.is_root()) return;
+        root_step(exchange, [&] {
             const auto write_started = std::chrono::steady_clock::now();
             run.started_unix_seconds = summary.started_unix_seconds;
             run.ranks = exchange.size();

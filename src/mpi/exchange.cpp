@@ -4,8 +4,10 @@
 
 #include <boost/mpi/collectives.hpp>
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <numeric>
+#include <thread>
 
 namespace ledger::mpi {
 namespace {
@@ -61,6 +63,20 @@ std::optional<Failure> Exchange::agree_on_failure(const std::optional<Failure>& 
     if (rank() == winner) agreed.message = mine->message;
     boost::mpi::broadcast(comm_, agreed.message, winner);
     return agreed;
+}
+
+void Exchange::wait_for_all_asleep() {
+    MPI_Request request;
+    MPI_Ibarrier(comm_, &request);
+    // Rank 0 arrives last by construction; the others sleep between tests, longer as the wait goes on (at
+    // most 2 ms late, against waits of seconds).
+    auto nap = std::chrono::microseconds(50);
+    for (int done = 0;;) {
+        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        if (done) return;
+        std::this_thread::sleep_for(nap);
+        nap = std::min(nap * 2, std::chrono::microseconds(2000));
+    }
 }
 
 Bytes Exchange::scatter_partitions(const std::vector<Bytes>& per_rank_on_root) {

@@ -78,6 +78,11 @@ public:
     // Collective. Every rank passes its own failure, if any; all get the agreed one back.
     std::optional<Failure> agree_on_failure(const std::optional<Failure>& mine);
 
+    // Collective: returns once every rank has called it, waiting asleep rather than polling. For the ranks
+    // that stand by while rank 0 alone works for seconds (database mode's read and write-back): an MPI
+    // collective would poll a core the whole time, the core a database server on the same node needs.
+    void wait_for_all_asleep();
+
     // Root gives one buffer per rank; each rank gets its own.
     Bytes scatter_partitions(const std::vector<Bytes>& per_rank_on_root);
     // Each rank gives one buffer; root gets all of them (others get an empty list).
