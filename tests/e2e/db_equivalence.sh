@@ -61,4 +61,24 @@ check_dataset gen gen/accounts.csv gen/transactions-1.csv gen/transactions-2.csv
 want="{$(sha256sum gen/transactions-1.csv | cut -d' ' -f1),$(sha256sum gen/transactions-2.csv | cut -d' ' -f1)}"
 got=$(psql_do -At -c 'SELECT transactions_sha256 FROM ledger.runs')
 [ "$got" = "$want" ] && pass || fail "ledger.runs.transactions_sha256 is $got, expected $want"
+# Values that CSV must quote (a comma, a quote, a line break) and one that is not ASCII travel through the
+# rejected rows' binary COPY unchanged.
+cat >quoted-accounts.csv <<'CSV'
+accountNumber,country,balance
+"a,1",FR,10.50
+"b""2",FR,3
+"c
+3",DE,7
+é4,FR,1
+CSV
+cat >quoted-transactions.csv <<'CSV'
+date,fromAccountNumber,transferAmount,toAccountNumber,memo
+2026-01-02,"a,1",20,"b""2",too much
+2026-01-02T10:00,"b""2",1.25,"c
+3",cross
+2026-01-03,é4,0,"a,1",zero
+2026-01-03,"a,1",2,"zz,9",unknown
+2026-01-04,"a,1",5.5,é4,ok
+CSV
+check_dataset quoted quoted-accounts.csv quoted-transactions.csv
 finish
