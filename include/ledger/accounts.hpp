@@ -63,8 +63,7 @@ struct AccountTable {
     // half full. Each entry keeps the id's hash (its top byte replaced by the id's length), and an id of
     // at most kInlineIdBytes bytes is kept in the entry itself, zero-padded: such an id is then found
     // with the one cache line its slot sits on, and equal hashes, lengths and padded bytes mean equal
-    // ids. Longer ids are compared through `ids`. (Measured on the D workload of scripts/bench.sh, 1M
-    // ids of 11-13 bytes: the compare through `ids` was a second cache miss per lookup.)
+    // ids. Longer ids are compared through `ids`, a second cache miss per lookup.
     // Hand-written rather than std::unordered_map (a node per id: two dependent misses before the
     // compare, and nothing to prefetch); Debian 12 has no flat map among this project's dependencies.
     static constexpr size_t kInlineIdBytes = 16;

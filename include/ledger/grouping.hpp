@@ -2,9 +2,8 @@
 //
 // Why in order: the records of a day exported in time order are nearly sorted, and a nearly sorted group
 // sorts in two passes (sort_nearly_sorted) where a scrambled one takes a quicksort. The earlier grouping
-// (swaps, as an American flag sort does) kept the rank's own group in order but scrambled every other:
-// at np 2 on M, the half a rank received then took 0.15 s of quicksort where two passes take a third of
-// that. Why in place: a grouped copy would be as much fresh memory as the records, and the first write
+// (swaps, as an American flag sort does) kept the rank's own group in order but scrambled every other,
+// and the half a rank received then took a quicksort three times as long as two passes. Why in place: a grouped copy would be as much fresh memory as the records, and the first write
 // to fresh memory is a large part of the ingest's time on the machines this runs on (prefault.hpp).
 //
 // How: one pass deals the records into one small buffer per group and writes each buffer back, whenever
@@ -44,7 +43,7 @@ size_t grouping_block_records(size_t groups) {
 // are a LedgerError(internal), after which the records are in no particular order.
 // prefetch(record) is called kPrefetchAhead records before group_of(record): a group found through a
 // table read at random (a sender's country) misses the cache, and the dealing loop otherwise waits for
-// each miss in turn (M at np 2: the grouping took 0.36-0.46 s a rank without it).
+// each miss in turn.
 inline constexpr size_t kPrefetchAhead = 16;
 inline constexpr auto kNoPrefetch = [](const auto&) {};
 template <class Record, class GroupOf, class Prefetch = decltype(kNoPrefetch)>

@@ -29,8 +29,7 @@ public:
 
     // Line feeds in [begin, end), read with pread through a small buffer rather than through the
     // mapping: a count ahead of parsing then neither makes the range resident nor pays the mapping's
-    // page faults twice (measured on this machine, half of a 878 MB file: 0.22 s this way, 0.48 s
-    // through the mapping, and the parse after a release pays another 0.45 s).
+    // page faults twice (docs/design.md has the measurement).
     uint64_t count_line_feeds_in(uint64_t begin, uint64_t end) const;
 
 private:
@@ -41,8 +40,8 @@ private:
 
 // An input file opened again for pread while one part of it is parsed (InputFile keeps no descriptor: a
 // run may name more transactions files than a process may hold). Reading the bulk of a part this way
-// into one reused buffer, rather than through the mapping, saves the mapping's page faults: the same
-// measurement as count_line_feeds_in's, 0.22 s against 0.48 s for half of a 878 MB file.
+// into one reused buffer, rather than through the mapping, saves the mapping's page faults (the same
+// measurement as count_line_feeds_in's).
 class FileReader {
 public:
     explicit FileReader(const std::string& path);

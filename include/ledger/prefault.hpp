@@ -1,12 +1,10 @@
 // Mapping fresh memory in bulk and in large pages. On the virtual machines this project's CI and
 // benchmarks run on, the first write to each fresh 4 KiB page costs a fault of over ten microseconds, and
-// a miss in the TLB a slow nested page walk. Two remedies, measured in issue 4's closing notes:
-// populating a whole range in one call (MADV_POPULATE_WRITE) and asking for 2 MiB pages (MADV_HUGEPAGE;
-// the kernel's default "madvise" mode grants them only on request). In a microbenchmark the two took the
-// first write to 640 MiB from 2.2-2.7 s to 0.07-0.15 s; in the job, where the host must also back memory
-// it has not given the machine before (seen as the kernel zeroing the large pages), M at np 1 gained
-// 0.5-0.8 s. Large vectors that are filled at once or read at random (records, account tables,
-// balances, rejections, output text) are reserved this way.
+// a miss in the TLB a slow nested page walk. Two remedies: populating a whole range in one call
+// (MADV_POPULATE_WRITE) and asking for 2 MiB pages (MADV_HUGEPAGE; the kernel's default "madvise" mode
+// grants them only on request). Together they make the first write an order of magnitude cheaper
+// (docs/performance.md, "The first write to fresh memory"). Large vectors that are filled at once or read
+// at random (records, account tables, balances, rejections, output text) are reserved this way.
 #pragma once
 
 #include <cstddef>
@@ -28,7 +26,7 @@ void reserve_huge(Container& c, size_t count, size_t min_bytes = size_t{8} << 20
 }
 
 // Tables read at random and filled whole take large pages from 2 MiB on: in small pages nearly every read
-// misses the TLB (M's account index, 8 MB: read+parse at np 1 went from 1.71-1.74 s to 1.63-1.67 s).
+// misses the TLB.
 inline constexpr size_t kRandomTableMinBytes = size_t{2} << 20;
 
 // `count` copies of `value`, in large pages where they cover them: for tables read at random.

@@ -23,7 +23,7 @@ inline constexpr std::string_view kTransferColumns[] = {"date", "fromAccountNumb
 inline constexpr std::string_view kAccountColumns[] = {"accountNumber", "country", "balance"};
 
 // The fast path's read buffer (TransferText::read_at), held on each reading rank through its parse; the
-// memory model (src/app/memory_budget.cpp) counts it. 256 KiB and 1 MiB read M no faster or slower.
+// memory model (src/app/memory_budget.cpp) counts it. Smaller or larger buffers read no faster.
 inline constexpr size_t kDefaultReadWindowBytes = size_t{4} << 20;
 
 // One transactions file, or a line-aligned part of one.

@@ -20,26 +20,22 @@ namespace {
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
 
-// The model, fitted to measurements of the release build on generated workloads (tools/ledger-gen, 50
-// countries, seed 7) with 4.7 to 281 MB of transactions and 0.02 to 21 MB of accounts, at 1 and 2 ranks
-// and with both ingests: the run report's peak_rss_bytes for the resident part, the smallest
-// `prlimit --as` that let the run finish for the address-space part. Each constant is rounded so that
-// the estimate covers every measured peak, by 2-25%; tests/unit/test_memory_budget.cpp keeps the
-// measurements.
+// The model, fitted to the release build's peaks on generated workloads; the measurements it was fitted
+// to, and how far each estimate is above the peak it covers, are in docs/performance.md ("The memory
+// check's model"), and tests/unit/test_memory_budget.cpp keeps them as cases.
 //
 //   per rank = base + W + A x accounts bytes + T x transactions bytes held by the rank
 //
 // W is the fast path's 4 MiB read buffer (kDefaultReadWindowBytes), counted where the rank's peak comes
 // during its parse: on one rank and with the parallel ingest, not on the root ingest's ranks (rank 0
-// peaks later, while it encodes shares; the others never read). Left out of the base at first, it took
-// the margin at np 2 parallel on the 11 MiB input down to about 0.1 MiB (tests/e2e/memory_limit.sh).
+// peaks later, while it encodes shares; the others never read).
 //
-// The accounts table is on every rank (ids, an index and per-account vectors); with several ranks its
-// parse-time columns are released before a rank's peak (rescale_opening), on one rank they are not yet,
-// hence two values of A. What a transactions byte
-// costs depends on how the records travel. The input text itself is not resident for long: parsed
-// stretches of the mapped files are released as the parse goes (InputFile::release), so T is mostly
-// the records:
+// A counts the accounts table on every rank (ids, an index and per-account vectors), which the parallel
+// ingest no longer holds whole: the estimate errs on the side of refusing until it is fitted again. With
+// several ranks the table's parse-time columns are released before a rank's peak (rescale_opening), on
+// one rank they are not yet, hence two values of A. What a transactions byte costs depends on how the
+// records travel. The input text itself is not resident for long: parsed stretches of the mapped files
+// are released as the parse goes (InputFile::release), so T is mostly the records:
 //   one rank (either ingest)        holds all records;
 //   parallel ingest, several ranks  holds transactions / ranks; what it receives goes into the room
 //                                   its sent records leave (Exchange::exchange_in_place), so about
@@ -51,29 +47,8 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 //   resident          26 MiB  4 MiB     7.6 / 6.0        0.9          0.9           1.5            3.0
 //   address space    224 MiB  4 MiB      15 / 15         4.3          5.2           5.2            5.2   (+ mapped files)
 //
-// Resident peaks, MiB (np 1 / np 2 parallel, per rank / np 2 root, rank 0 and rank 1), measured again
-// with the read buffer (the largest of 1-5 runs): 11 MiB of transactions 34 / 32 / 36, 27; 134 MiB with
-// 2 MiB of accounts 136 / 87 / 212, 109; 268 MiB 233 / 130 / 389, 194; 20 MiB of accounts with 45 MiB of
-// transactions 209 / 149 / 186, 79; with 4.5 MiB 165 / 129 / 138, 61; 45 MiB with 0.2 MiB of accounts
-// 58 / 45-47 / 82, 49. Before the buffer the parse-time peaks were 3-5 MiB lower and the root ingest's
-// the same. On the 20M-transfer M workload of scripts/bench.sh (837 MiB of transactions, 17 MiB of
-// accounts): np 1 799 MiB against 913 estimated; np 2 parallel 458 per rank against 509; np 2 root rank
-// 0 1315 against 1384, rank 1 623 against 1307 (the others' estimate is loose because their accounts
-// share weighs like a transactions byte).
-// Address-space needs, MiB (16 MiB steps; unchanged by the release, which keeps the mappings), as first
-// measured:
-// 11 MiB of transactions 244; 45 MiB 389; 268 MiB 1312 (np 2 parallel 1009, np 2 root 1556); 20 MiB of
-// accounts with 4.5 MiB of transactions 526; a tiny input 92.
-// Re-checked at np 2 parallel on 268 MiB after the in-place exchange, whose headroom is address space:
-// the run fits in 704 MiB and not in 640, before the change and after it alike, so the model stands.
-// Re-measured with 40-byte records, before the step to 32 (`prlimit --as` on the rank, np 1 unless said):
-// 11 MiB 96, 45 MiB 304, 268 MiB 832 (np 2 parallel 656, np 2 root 928), 20 MiB of accounts with 4.5 MiB
-// 464. Every need fell, the small inputs' most (the 150 MiB jump described below now comes between 11
-// and 45 MiB), so the constants, fitted to the first needs, still cover every run but overestimate by up
-// to 2.3x for small inputs; a refit is left for later, since only a site that sets ulimit -v sees it.
-// The base is large: the MPI runtime and the libraries reserve address space they never touch, and
-// between 3.7 MB of transactions (92 MiB needed) and 11 MB (244) about 150 MiB more gets reserved (cause
-// not investigated), so below ~10 MB of input the address-space estimate is high by up to 130 MiB.
+// The address-space base is large: the MPI runtime and the libraries reserve address space they never
+// touch, and more of it above about 10 MB of input, so small inputs are overestimated most.
 struct Model {
     uint64_t base_bytes;
     uint64_t read_window_bytes;  // the fast path's read buffer, where the peak comes during the parse
@@ -170,10 +145,8 @@ std::string describe(const JobSize& job) {
 }
 
 // A transfer whose amount is kept beside its record costs more than the 32-byte record the constants were
-// fitted to. Measured on 3M transfers with 18 fraction digits (nearly all wide; 180 MiB of transactions,
-// 3.5 MiB of accounts): peaks 343 MiB at np 1, 190-192 per rank at np 2 parallel, 503 on root rank 0; the
-// part above base and accounts is 1.78, 1.67 and 1.66 x what the constants give for a day of ordinary
-// amounts, so an all-wide day counts its transactions 1.9 times.
+// fitted to: a day of nearly all wide amounts peaked at up to 1.78 times what the constants give for its
+// transactions (docs/performance.md), so such a day counts its transactions 1.9 times.
 constexpr uint64_t kWideExtraPerMille = 900;
 
 uint64_t estimate(const Model& m, const JobSize& job, int rank) {

@@ -2,7 +2,8 @@
 // a rank killed by the kernel's OOM killer halfway through (which an operator sees only as "signal 9")
 // or an allocation failing deep inside a stage.
 //
-// The estimate is a linear model fitted to measured peaks (constants and measurements in the .cpp):
+// The estimate is a linear model fitted to measured peaks (its constants in the .cpp, the measurements in
+// docs/performance.md):
 // every rank holds the whole accounts table, and its share of the transactions (all of them on rank 0
 // under --ingest root). Since the parallel ingest reads the accounts in shares this overstates its need
 // for many ranks (it errs on the side of refusing), until the model is fitted again to its peaks. It is
@@ -14,9 +15,8 @@
 //     whole input is mapped, and reserved capacity counts there even where it is never touched).
 // LEDGER_MEMORY_LIMIT_BYTES=N replaces all of those with N bytes of resident memory per rank (tests, or
 // an operator who knows better); LEDGER_MEMORY_LIMIT_BYTES=0 turns the check off.
-// Not in the model: bad rows kept for the quarantine under --on-bad-row skip, about 0.5 KiB each on rank 0
-// (measured: 1,000,000 bad rows in an 18 MB file peaked at 550 MiB), since their number is not known
-// before reading.
+// Not in the model: bad rows kept for the quarantine under --on-bad-row skip (about 0.5 KiB each on rank
+// 0), since their number is not known before reading.
 #pragma once
 
 #include <cstdint>

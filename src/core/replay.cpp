@@ -88,9 +88,8 @@ void replay_merged(Merge merged, size_t total, std::span<const WideAmount> wide,
     // Balances are touched in time order, which is random in account order: the merge runs kAhead
     // transfers ahead of the replay, and the balances of each transfer it yields are fetched then, which
     // hides most of the memory latency. A rejected transfer's accounts may be unknown, hence the bound
-    // check. (Merging in step with the replay, prefetching eight ahead in each run, left the loads
-    // waiting: M at np 2, replay 0.21 s a rank to 0.33-0.40 s; this way, 0.21-0.24 s at 16 ahead, 0.27-0.29
-    // at 8.)
+    // check. Merging in step with the replay, prefetching a few ahead in each run, left the loads waiting
+    // (CHANGELOG.md has the figures).
     constexpr size_t kAhead = 16;
     const auto prefetch = [&](const Transfer* later) {
         if (later->from < balances.size()) __builtin_prefetch(&balances[later->from]);
