@@ -22,6 +22,13 @@ void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files,
     failure.order_is_position = false;
 }
 
+TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const InputFile> files,
+                                        std::span<const HeaderMap> headers) {
+    std::vector<std::vector<std::string>> fields;
+    for (const InputFile& file : files) fields.push_back(header_fields(file.text()));
+    return TracedRejectedRows(options.transactions, fields, headers);
+}
+
 void check_output_paths(const Options& options) {
     for (const auto& output : output_files(options)) check_output_path(*output.second);
 }

@@ -50,9 +50,11 @@ void check_written(Connection& c) {
                                   PQgetvalue(check.get(), 0, 2) + " exactly (too many fraction digits for its type)");
 }
 
-// The rejected transfers go straight into their table by one COPY, each row of the rejected CSV (as the
-// job wrote it) prefixed with the run's number and the row's in replay order. A temporary table and an
-// INSERT ... SELECT would write every row twice.
+// The rejected transfers go straight into their table by one COPY, each row of the rejected CSV (its
+// first five fields, written again as the job wrote them) prefixed with the run's number and the row's in
+// replay order. A temporary table and an INSERT ... SELECT would write every row twice.
+constexpr size_t kRejectedTableColumns = 5;  // date, from, amount, to, reason
+
 void copy_rejected(Connection& c, const std::string& rejected_csv, const std::string& run_number) {
     const InputFile file(rejected_csv);
     const std::string prefix = run_number + ",";
@@ -67,8 +69,11 @@ void copy_rejected(Connection& c, const std::string& rejected_csv, const std::st
                   while (reader.next(row)) {
                       chunk += prefix;
                       chunk += std::to_string(++seq);
-                      chunk += ',';
-                      chunk += row.raw;
+                      // The table's five columns; a traced file's file, line and extra columns stay in the file.
+                      for (size_t i = 0; i < kRejectedTableColumns && i < row.fields.size(); ++i) {
+                          chunk += ',';
+                          append_csv_field(chunk, row.fields[i]);
+                      }
                       chunk += '\n';
                       if (chunk.size() >= (size_t{1} << 20)) {
                           put(chunk);
