@@ -22,6 +22,10 @@ void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files,
 TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const InputFile> files,
                                         std::span<const HeaderMap> headers);
 
+// Line feeds counted through the mapped `files`, for number_rejected_lines. The pages counted are released
+// behind the count from released_from[f] on, so that a file is never resident whole.
+LineFeedCounter line_feeds_through(std::span<const InputFile> files, std::vector<uint64_t> released_from);
+
 // Fails fast (before any heavy work) on an output path that cannot be written.
 void check_output_paths(const Options& options);
 

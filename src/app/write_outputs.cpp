@@ -32,12 +32,8 @@ std::string format_traced_rejected(const Options& options, const RootState& root
     for (const Rejection& r : rejections) numbered.push_back({r.order, 0});
     std::vector<Rejection>().swap(rejections);
     const std::vector<LinePoint> starts(root.transaction_files.size());
-    std::vector<uint64_t> released(starts.size(), 0);
-    number_rejected_lines(numbered, starts, [&](uint32_t file, uint64_t begin, uint64_t end) {
-        const uint64_t line_feeds = count_line_feeds(root.transaction_files[file].text().substr(begin, end - begin));
-        released[file] = root.transaction_files[file].release(released[file], end);
-        return line_feeds;
-    });
+    number_rejected_lines(numbered, starts,
+                          line_feeds_through(root.transaction_files, std::vector<uint64_t>(starts.size(), 0)));
     std::sort(numbered.begin(), numbered.end(),
               [](const TracedRejection& a, const TracedRejection& b) { return a.order < b.order; });
     const TracedRejectedRows layout = traced_rejected_rows(options, root.transaction_files, root.headers);

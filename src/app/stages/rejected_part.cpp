@@ -78,14 +78,7 @@ std::vector<TracedRejection> number_at_parsers(const std::vector<Rejection>& rej
     for (const TransferFilePart& part : share.parts) starts.push_back({part.cuts[rank], part.first_line});
     std::vector<uint64_t> released;
     for (const LinePoint& start : starts) released.push_back(start.offset);
-    // Through the mapping, released behind the count, so that a part is never resident whole.
-    step(exchange, [&] {
-        number_rejected_lines(mine, starts, [&](uint32_t file, uint64_t begin, uint64_t end) {
-            const uint64_t line_feeds = count_line_feeds(share.files[file].text().substr(begin, end - begin));
-            released[file] = share.files[file].release(released[file], end);
-            return line_feeds;
-        });
-    });
+    step(exchange, [&] { number_rejected_lines(mine, starts, line_feeds_through(share.files, std::move(released))); });
     return mine;
 }
 
