@@ -22,6 +22,23 @@ void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files,
     failure.order_is_position = false;
 }
 
+TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const InputFile> files,
+                                        std::span<const HeaderMap> headers) {
+    std::vector<std::vector<std::string>> fields;
+    for (const InputFile& file : files) fields.push_back(header_fields(file.text()));
+    return TracedRejectedRows(options.transactions, fields, headers);
+}
+
+LineFeedCounter line_feeds_through(std::span<const InputFile> files, std::vector<uint64_t> released_from) {
+    // A few MiB at a time: a release (madvise) for every page crossed would cost more than the count.
+    constexpr uint64_t kReleaseStepBytes = uint64_t{4} << 20;
+    return [files, released = std::move(released_from)](uint32_t file, uint64_t begin, uint64_t end) mutable {
+        const uint64_t line_feeds = count_line_feeds(files[file].text().substr(begin, end - begin));
+        if (end - released[file] >= kReleaseStepBytes) released[file] = files[file].release(released[file], end);
+        return line_feeds;
+    };
+}
+
 void check_output_paths(const Options& options) {
     for (const auto& output : output_files(options)) check_output_path(*output.second);
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "ledger/input_file.hpp"
+#include "ledger/rejected_trace.hpp"
 #include "options.hpp"
 #include "rank_work.hpp"
 
@@ -15,6 +17,14 @@ namespace ledger {
 // which has the transactions files mapped in `files` (in the order given).
 void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files, const Options& options,
                         const mpi::Exchange& exchange);
+
+// The layout of the traced rejected file, from the headers of the transactions files (mapped in `files`).
+TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const InputFile> files,
+                                        std::span<const HeaderMap> headers);
+
+// Line feeds counted through the mapped `files`, for number_rejected_lines. The pages counted are released
+// behind the count from released_from[f] on, so that a file is never resident whole.
+LineFeedCounter line_feeds_through(std::span<const InputFile> files, std::vector<uint64_t> released_from);
 
 // Fails fast (before any heavy work) on an output path that cannot be written.
 void check_output_paths(const Options& options);

@@ -111,7 +111,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         const std::vector<int128> closing =
             return_closing_balances(accounts, work.owner, mine.closing, came_from, exchange);
         if (!options.rejected.empty())
-            files.push_back({options.rejected, rejected_part(std::move(mine.rejections), transfers, exchange)});
+            files.push_back({options.rejected, rejected_part(std::move(mine.rejections), transfers, options, exchange)});
         std::vector<BadRow> bad = std::move(accounts.bad.rows());
         bad.insert(bad.end(), std::make_move_iterator(transfers.bad.rows().begin()),
                    std::make_move_iterator(transfers.bad.rows().end()));

@@ -91,7 +91,7 @@ ReportSinks sinks_unless_clashing(const Options& o) {
 
 // Every value on its own (the paths against each other are check_distinct_files').
 void check_values(Options& o, const po::variables_map& vm, const std::string& on_bad_row, const std::string& ingest,
-                  const std::string& progress) {
+                  const std::string& progress, const std::string& rejected_columns) {
     if (vm.count("accounts") && vm.count("db")) usage_error("--accounts and --db cannot be used together");
     if (!vm.count("accounts") && !vm.count("db")) usage_error("missing required option --accounts (or --db)");
     // With --db the balances go to the database; the CSV is optional.
@@ -107,6 +107,10 @@ void check_values(Options& o, const po::variables_map& vm, const std::string& on
     o.progress = one_of<ProgressMode>("progress", progress,
                                       {{"auto", ProgressMode::automatic}, {"on", ProgressMode::on}, {"off", ProgressMode::off}});
     one_of<int>("log-level", o.log_level, {{"error", 0}, {"warn", 1}, {"info", 2}, {"debug", 3}});
+    o.rejected_columns = one_of<RejectedColumns>("rejected-columns", rejected_columns,
+                                                 {{"plain", RejectedColumns::plain}, {"traced", RejectedColumns::traced}});
+    if (o.rejected_columns == RejectedColumns::traced && !vm.count("rejected"))
+        usage_error("--rejected-columns traced needs --rejected");
     if (!o.quarantine.empty() && o.on_bad_row != BadRowPolicy::skip)
         usage_error("--quarantine needs --on-bad-row skip");
     // Given but empty is a slip (an unset shell variable), not a wish to skip that output.
@@ -142,7 +146,7 @@ std::string_view ingest_name(IngestMode mode) { return mode == IngestMode::root 
 
 Options parse_options(int argc, const char* const argv[]) {
     Options o;
-    std::string on_bad_row = "fail", ingest = "parallel", progress = "auto";
+    std::string on_bad_row = "fail", ingest = "parallel", progress = "auto", rejected_columns = "plain";
     po::options_description desc(std::string(kHelpUsage), 100);
     desc.add_options()
         ("help,h", "print this help and exit")
@@ -161,6 +165,9 @@ Options parse_options(int argc, const char* const argv[]) {
          "closing balances CSV, same columns as the accounts file; - for stdout (required) unless --db is given")
         ("rejected", po::value(&o.rejected)->value_name("PATH"),
          "rejected transfers CSV, with the reason of each; - for stdout (default: not written)")
+        ("rejected-columns", po::value(&rejected_columns)->value_name("plain|traced"),
+         "plain: date,fromAccountNumber,transferAmount,toAccountNumber,reason; traced: those, then the "
+         "transactions file and line of each row and the input's extra columns (default: plain)")
         ("report", po::value(&o.report)->value_name("PATH"),
          "JSON run report, written for a failed run too; - for stdout (default: not written)")
         ("metrics-file", po::value(&o.metrics_file)->value_name("PATH"),
@@ -212,7 +219,7 @@ Options parse_options(int argc, const char* const argv[]) {
     try {
         // A second file after --transactions would otherwise be dropped without a word.
         if (!stray.empty()) usage_error("unexpected argument '" + stray + "' (each transactions file needs its own --transactions)");
-        check_values(o, vm, on_bad_row, ingest, progress);
+        check_values(o, vm, on_bad_row, ingest, progress, rejected_columns);
     } catch (const UsageError& e) {
         // The sinks are read by now; an empty one is not asked for (and is itself the error).
         throw UsageError(e.what(), sinks_unless_clashing(o));

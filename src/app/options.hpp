@@ -12,6 +12,9 @@
 namespace ledger {
 
 enum class IngestMode { root, parallel };
+// The rejected file's columns: the spec's five (plain), or those then file, line and the extra input
+// columns (traced; rejected_trace.hpp).
+enum class RejectedColumns { plain, traced };
 
 struct Options {
     std::string accounts;      // empty with --db
@@ -20,6 +23,7 @@ struct Options {
     std::vector<std::string> transactions;
     std::string output;
     std::string rejected;      // empty: not written
+    RejectedColumns rejected_columns = RejectedColumns::plain;
     std::string report;
     std::string metrics_file;
     std::string pushgateway;

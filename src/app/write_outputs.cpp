@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ingest_common.hpp"
 #include "ledger/atomic_output.hpp"
 #include "ledger/order.hpp"
 #include "ledger/output.hpp"
@@ -20,6 +21,27 @@ std::string format_rejected(const RootState& root, std::vector<Rejection>& rejec
         const uint32_t file = position_file(r.position());
         const std::string_view text = root.transaction_files[file].text().substr(position_offset(r.position()));
         append_rejected_row(out, fields_of_row(text, root.headers[file]), r.reason());
+    }
+    return out;
+}
+
+// Rank 0 holds every file: the lines are counted from each file's start, once, in position order.
+std::string format_traced_rejected(const Options& options, const RootState& root, std::vector<Rejection>& rejections) {
+    std::vector<TracedRejection> numbered;
+    reserve_huge(numbered, rejections.size());
+    for (const Rejection& r : rejections) numbered.push_back({r.order, 0});
+    std::vector<Rejection>().swap(rejections);
+    const std::vector<LinePoint> starts(root.transaction_files.size());
+    number_rejected_lines(numbered, starts,
+                          line_feeds_through(root.transaction_files, std::vector<uint64_t>(starts.size(), 0)));
+    std::sort(numbered.begin(), numbered.end(),
+              [](const TracedRejection& a, const TracedRejection& b) { return a.order < b.order; });
+    const TracedRejectedRows layout = traced_rejected_rows(options, root.transaction_files, root.headers);
+    std::string out = layout.header();
+    for (const TracedRejection& r : numbered) {
+        const uint32_t file = position_file(r.position());
+        layout.append_row(out, root.transaction_files[file].text().substr(position_offset(r.position())), file,
+                          r.line, r.reason());
     }
     return out;
 }
@@ -57,7 +79,10 @@ uint64_t write_outputs(const Options& options, const RootState& root, int scale,
         outputs.stage(path, content);
         written += content.size();
     };
-    if (!options.rejected.empty()) stage(options.rejected, format_rejected(root, rejections));
+    if (!options.rejected.empty())
+        stage(options.rejected, options.rejected_columns == RejectedColumns::traced
+                                    ? format_traced_rejected(options, root, rejections)
+                                    : format_rejected(root, rejections));
     if (!options.quarantine.empty()) stage(options.quarantine, format_quarantine(root.bad.rows()));
     stage(options.output, format_balances(root.accounts, closing, scale));
     outputs.commit_all();

@@ -71,8 +71,9 @@ void append_bigint_field(std::string& out, uint64_t value) {
 }
 
 // The rejected transfers go straight into their table by one COPY: the run's number, the row's place in
-// replay order and the rejected CSV's first five fields as the job wrote them. A temporary table and an
-// INSERT ... SELECT would write every row twice.
+// replay order and the rejected CSV's first five fields as the job wrote them (a traced file's file, line
+// and extra columns stay in the file). A temporary table and an INSERT ... SELECT would write every row
+// twice.
 void copy_rejected(Connection& c, const std::string& rejected_csv, uint64_t run_number) {
     const InputFile file(rejected_csv);
     c.copy_in("COPY ledger.rejected_transfers (run_number, seq, date, from_account_number, transfer_amount, "

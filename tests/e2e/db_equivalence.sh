@@ -4,7 +4,8 @@
 # at 1-4 ranks and with both ingest strategies, a --db run leaves in ledger.accounts, in ledger.runs /
 # ledger.rejected_transfers and in its --output / --rejected files exactly the balances and rejected rows
 # of a CSV-mode run on the same accounts in key order. The default run id is the SHA-256 of the
-# transactions files' bytes in the order given, and the runs row counts what the report counts.
+# transactions files' bytes in the order given, and the runs row counts what the report counts. With
+# --rejected-columns traced the table still gets the five columns, and the file the traced ones.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/support/postgres.sh"
 cd "$WORK"
@@ -61,6 +62,18 @@ check_dataset gen gen/accounts.csv gen/transactions-1.csv gen/transactions-2.csv
 want="{$(sha256sum gen/transactions-1.csv | cut -d' ' -f1),$(sha256sum gen/transactions-2.csv | cut -d' ' -f1)}"
 got=$(psql_do -At -c 'SELECT transactions_sha256 FROM ledger.runs')
 [ "$got" = "$want" ] && pass || fail "ledger.runs.transactions_sha256 is $got, expected $want"
+# --rejected-columns traced: the --rejected file is CSV mode's traced file, the table keeps five columns.
+gen_tx=(--transactions gen/transactions-1.csv --transactions gen/transactions-2.csv)
+ledger_np 1 --accounts gen-sorted.csv "${gen_tx[@]}" --output traced-want.csv --rejected traced-want-rejected.csv \
+  --rejected-columns traced --log-level error || fail "traced: CSV-mode run failed"
+load_accounts gen-shuffled.csv
+if ledger_np 2 --db "$DB" "${gen_tx[@]}" --rejected traced-rejected.csv --rejected-columns traced --log-level error; then
+  expect_same_file traced-want-rejected.csv traced-rejected.csv "traced: --rejected"
+  table_rejected "$(cat gen/transactions-1.csv gen/transactions-2.csv | sha256sum | cut -d' ' -f1)" table-rejected.csv
+  expect_same_file gen-want-rejected.csv table-rejected.csv "traced: ledger.rejected_transfers"
+else
+  fail "traced: the --db run exited non-zero"
+fi
 # Values that CSV must quote (a comma, a quote, a line break) and one that is not ASCII travel through the
 # rejected rows' binary COPY unchanged.
 cat >quoted-accounts.csv <<'CSV'

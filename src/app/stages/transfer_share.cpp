@@ -83,7 +83,8 @@ void repair_cuts(const Options& options, TransferShare& share, const std::vector
 }
 
 // Bad rows carry lines counted from the start of their part; make them the file's own: add the line
-// feeds before the first part (the header) and those of the parts of lower ranks.
+// feeds before the first part (the header) and those of the parts of lower ranks. The line of the part's
+// start is kept, for the traced rejected file.
 void fix_lines(TransferShare& share, std::span<const uint64_t> line_feeds_all, int rank) {
     const size_t files = share.parts.size();
     std::vector<uint64_t> before(files, 0);
@@ -91,6 +92,7 @@ void fix_lines(TransferShare& share, std::span<const uint64_t> line_feeds_all, i
         if (!share.parts[f].parsed) continue;
         before[f] = count_line_feeds(share.files[f].text().substr(0, share.parts[f].cuts[0]));
         for (int r = 0; r < rank; ++r) before[f] += line_feeds_all[size_t(r) * files + f];
+        share.parts[f].first_line = before[f] + 1;
     }
     for (BadRow& row : share.bad.rows()) row.line += before[row.file_index - 1];
 }

@@ -25,6 +25,7 @@ struct TransferFilePart {
     RowsRead read;
     size_t transfers_begin = 0, transfers_end = 0;  // its records in the share's transfer vector
     uint64_t line_feeds = 0;  // in this rank's part, [cuts[rank], cuts[rank + 1])
+    uint64_t first_line = 0;  // the line of cuts[rank] (header = line 1)
     bool parsed = false;
 };
 
