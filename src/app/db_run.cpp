@@ -17,6 +17,7 @@
 #include "job.hpp"
 #include "ledger/atomic_output.hpp"
 #include "ledger/csv.hpp"
+#include "ledger/decimal.hpp"
 #include "ledger/input_file.hpp"
 #include "step.hpp"
 
@@ -140,7 +141,7 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
                 return;
             }
             staging.create(staging_parent(options));
-            summary.accounts = session->export_accounts(staging.path("accounts.csv"));
+            summary.accounts = session->export_accounts(staging.path("accounts.csv"), options.fixed_scale.value_or(kMaxScale));
             db_stages.emplace_back("db_read", seconds_since(connect_started));  // connect, lock, COPY out
         });
         // Rank 0 tells the others what it found: "A" (already applied) or "R" and the staging directory.
