@@ -15,8 +15,8 @@ packages=(
   libpq-dev libssl-dev
   # tests
   libgtest-dev python3 clang-14 libclang-rt-14-dev
-  xxhash  # xxhsum: the input digests checked against another implementation
-  jq      # the README's day chaining reads the reports with it
+  # xxhash: xxhsum, the input digests checked against another implementation; jq: the README's day chaining
+  xxhash jq
   prometheus prometheus-pushgateway
   postgresql-15 postgresql-client-15
   slurmd slurmctld slurm-client munge
