@@ -3,10 +3,17 @@
 // the block digests' bytes), and the property that makes it the same at every rank count: the blocks
 // that the ranks' shares pick are every block exactly once, in order, whatever the rank count.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "ledger/decimal.hpp"
+#include "ledger/errors.hpp"
+#include "ledger/file_digest.hpp"
 #include "ledger/input_digest.hpp"
 
 namespace {
@@ -83,6 +90,51 @@ TEST(InputDigest, SameDigestAtEveryRankCount) {
         }
         EXPECT_EQ(ledger::combine_block_digests(blocks), whole) << ranks << " ranks";
     }
+}
+
+// The file readers give the digest of the bytes in memory: the job's, block ranges read with pread by
+// rank share, and ledger-digest's, a descriptor read to its end (here a pipe, as for stdin).
+TEST(InputDigest, FilesAndPipesGiveTheDigestOfTheirBytes) {
+    const std::string text = pattern_text();
+    char name[] = "/tmp/ledger-input-digest.XXXXXX";
+    const int fd = ::mkstemp(name);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    std::ofstream(name, std::ios::binary) << text;
+    for (int ranks = 1; ranks <= 3; ++ranks) {
+        std::vector<Digest128> blocks;
+        for (int rank = 0; rank < ranks; ++rank) {
+            const std::vector<Digest128> mine = ledger::digest_file_blocks(name, ledger::digest_blocks_of_rank(text.size(), rank, ranks));
+            blocks.insert(blocks.end(), mine.begin(), mine.end());
+        }
+        EXPECT_EQ(ledger::to_hex(ledger::combine_block_digests(blocks)), "7b17823e4f9f9ae4621c34487c041333") << ranks;
+    }
+    std::remove(name);
+    EXPECT_THROW(ledger::digest_file_blocks(name, {0, 1}), ledger::LedgerError);
+
+    int pipe_fds[2];
+    ASSERT_EQ(::pipe(pipe_fds), 0);
+    // Written in odd-sized pieces from another thread: the reader must fill whole blocks across short reads.
+    std::thread writer([&] {
+        for (size_t at = 0; at < text.size(); at += 65521) {
+            const size_t n = std::min<size_t>(65521, text.size() - at);
+            EXPECT_EQ(::write(pipe_fds[1], text.data() + at, n), ssize_t(n));
+        }
+        ::close(pipe_fds[1]);
+    });
+    const Digest128 piped = ledger::digest_stream(pipe_fds[0], "pipe");
+    writer.join();
+    ::close(pipe_fds[0]);
+    EXPECT_EQ(ledger::to_hex(piped), "7b17823e4f9f9ae4621c34487c041333");
+}
+
+// The wording of a value refused under --fixed-scale (in a bad row's error column and in messages).
+TEST(FixedScale, RefusalSaysBothCountsAndThatNothingIsRounded) {
+    EXPECT_EQ(ledger::too_many_fraction_digits(3, 2), "3 fraction digits where --fixed-scale allows 2 (never rounded)");
+    EXPECT_EQ(ledger::too_many_fraction_digits(1, 0), "1 fraction digit where --fixed-scale allows 0 (never rounded)");
+    // Padding to the fixed scale is the usual formatting at that scale.
+    EXPECT_EQ(ledger::format_units(7, 0), "7");
+    EXPECT_EQ(ledger::format_units(70000, 4), "7.0000");
 }
 
 }  // namespace
