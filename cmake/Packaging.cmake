@@ -2,7 +2,7 @@
 # Included at the end of the top-level CMakeLists.txt.
 include(GNUInstallDirs)
 
-install(TARGETS ledger ledger-gen RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS ledger ledger-gen ledger-digest RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # The man page is written from `ledger --help` at build time, so it cannot fall behind the options.
 # `ledger --help` starts MPI as a singleton (no launcher needed); as root Open MPI refuses without the
@@ -58,5 +58,5 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "openmpi-bin, libopenmpi3, libboost-mpi1.74.0, libboost-serialization1.74.0, libboost-program-options1.74.0, libspdlog1.10, libfmt9, libcurl4, libpq5, libssl3, libstdc++6, libgcc-s1, libc6 (>= 2.36)")
+    "openmpi-bin, libopenmpi3, libboost-mpi1.74.0, libboost-serialization1.74.0, libboost-program-options1.74.0, libspdlog1.10, libfmt9, libcurl4, libpq5, libssl3, libxxhash0, libstdc++6, libgcc-s1, libc6 (>= 2.36)")
 include(CPack)

@@ -96,7 +96,7 @@ echo "M: $m_accounts accounts, 100 countries, $m_transfers transfers; np 2 paral
 python3 - "$raw" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-stages = ["read_parse", "resolve_ids", "sort", "partition", "exchange", "replay", "collect", "gather", "write"]
+stages = ["read_parse", "digest", "resolve_ids", "sort", "partition", "exchange", "replay", "collect", "gather", "write"]
 print("build | wall_s median | runs | peak_MiB total | " + " | ".join(f"{s}_s" for s in stages))
 print("--- | --- | --- | --- | " + " | ".join("---" for _ in stages))
 for build in dict.fromkeys(r["build"] for r in rows):

@@ -9,10 +9,14 @@ packages=(
   # the job (libboost1.74-dev: the Boost headers, for Boost.Sort; libboost-mpi-dev pulls the same version)
   openmpi-bin libopenmpi-dev libboost1.74-dev libboost-mpi-dev libboost-program-options-dev
   libspdlog-dev nlohmann-json3-dev libcurl4-openssl-dev
+  # the input digests of the run report (XXH3-128)
+  libxxhash-dev
   # database mode (--db): libpq, and libcrypto for the run id's SHA-256 (libpq links it already)
   libpq-dev libssl-dev
   # tests
   libgtest-dev python3 clang-14 libclang-rt-14-dev
+  # xxhash: xxhsum, the input digests checked against another implementation; jq: the README's day chaining
+  xxhash jq
   prometheus prometheus-pushgateway
   postgresql-15 postgresql-client-15
   slurmd slurmctld slurm-client munge

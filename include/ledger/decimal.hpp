@@ -59,6 +59,9 @@ inline std::optional<Decimal> parse_short_decimal(std::string_view text) {
     return Decimal{negative ? -int128(units) : int128(units), scale < 0 ? 0 : scale};
 }
 
+// Why a value with `scale` fraction digits is refused under --fixed-scale `fixed` (no comma, as above).
+std::string too_many_fraction_digits(int scale, int fixed);
+
 // units * 10^(target_scale - value.scale); false when the result does not fit in 128 bits.
 // target_scale must be >= value.scale.
 bool rescale(const Decimal& value, int target_scale, int128* out);

@@ -43,11 +43,15 @@ public:
     // Fills in every record still waiting for its accounts.
     void finish();
 
+    // Declines a row whose amount has more fraction digits (--fixed-scale), for the general path to reject.
+    void set_max_fraction_digits(int digits) { max_fraction_digits_ = digits; }
+
 private:
     bool read_date(std::string_view field, Instant& instant);
 
     int date_field_, from_field_, amount_field_, to_field_;
     bool usable_;
+    int max_fraction_digits_ = kMaxScale;
     const AccountTable& accounts_;
     IdDictionary* interned_ = nullptr;  // when set, ids are interned here rather than looked up
     std::vector<Transfer>& out_;

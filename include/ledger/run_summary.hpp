@@ -32,6 +32,7 @@ struct RankSummary {
 struct InputSummary {
     std::string path;
     uint64_t bytes = 0;
+    std::optional<std::string> xxh3_128;  // hex input digest (input_digest.hpp); absent until computed
 };
 
 struct RunSummary {

@@ -13,6 +13,7 @@
 #include "ledger/accounts.hpp"
 #include "ledger/bad_rows.hpp"
 #include "ledger/csv.hpp"
+#include "ledger/decimal.hpp"
 #include "ledger/id_dictionary.hpp"
 #include "ledger/records.hpp"
 
@@ -44,6 +45,8 @@ struct TransferText {
     // still reads `text`. A short read sends the rest of the part through `text`.
     std::function<size_t(uint64_t offset, char* out, size_t bytes)> read_at;
     size_t read_window_bytes = kDefaultReadWindowBytes;
+    // An amount with more fraction digits is a bad row (--fixed-scale); never rounded.
+    int max_fraction_digits = kMaxScale;
 };
 
 // Where the rows of a part were found: a part's first row must be where the previous part stopped.

@@ -8,7 +8,7 @@ import statistics
 import sys
 
 TIMER_RESOLUTION_SECONDS = 0.01
-STAGES = ["read_parse", "resolve_ids", "sort", "partition", "exchange", "replay", "collect", "gather", "write"]
+STAGES = ["read_parse", "digest", "resolve_ids", "sort", "partition", "exchange", "replay", "collect", "gather", "write"]
 
 
 def fmt(x, digits=2):

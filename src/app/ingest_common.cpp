@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "ledger/atomic_output.hpp"
+#include "ledger/bad_rows.hpp"
 #include "ledger/errors.hpp"
 #include "ledger/input_file.hpp"
 
@@ -22,6 +23,7 @@ void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files,
     failure.order_is_position = false;
 }
 
+<<<<<<< HEAD
 TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const InputFile> files,
                                         std::span<const HeaderMap> headers) {
     std::vector<std::vector<std::string>> fields;
@@ -37,6 +39,12 @@ LineFeedCounter line_feeds_through(std::span<const InputFile> files, std::vector
         if (end - released[file] >= kReleaseStepBytes) released[file] = files[file].release(released[file], end);
         return line_feeds;
     };
+=======
+std::vector<std::string> input_paths(const Options& options) {
+    std::vector<std::string> paths{options.accounts};
+    paths.insert(paths.end(), options.transactions.begin(), options.transactions.end());
+    return paths;
+>>>>>>> i22digest
 }
 
 void check_output_paths(const Options& options) {
@@ -53,6 +61,19 @@ void check_transactions_file_sizes(const Options& options) {
     for (const std::string& path : options.transactions) {
         struct stat st;
         if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) check_transactions_file_size(uint64_t(st.st_size), path);
+    }
+}
+
+void check_fixed_scale(const AccountTable& accounts, std::optional<int> fixed, const std::string& file_name) {
+    if (!fixed || accounts.max_scale <= *fixed) return;
+    for (size_t i = 0; i < accounts.size(); ++i) {
+        const Decimal own = accounts.opening(i);
+        if (own.scale <= *fixed) continue;
+        throw LedgerError(ExitCode::bad_input,
+                          file_name + ":" + std::to_string(accounts.line[i]) + ": account '" + excerpt(accounts.ids[i], 64) +
+                              "': " + field_problem("balance", format_units(own.units, own.scale),
+                                                    too_many_fraction_digits(own.scale, *fixed)),
+                          accounts.line[i]);
     }
 }
 

@@ -18,6 +18,7 @@ namespace ledger {
 void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files, const Options& options,
                         const mpi::Exchange& exchange);
 
+<<<<<<< HEAD
 // The layout of the traced rejected file, from the headers of the transactions files (mapped in `files`).
 TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const InputFile> files,
                                         std::span<const HeaderMap> headers);
@@ -25,6 +26,10 @@ TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const 
 // Line feeds counted through the mapped `files`, for number_rejected_lines. The pages counted are released
 // behind the count from released_from[f] on, so that a file is never resident whole.
 LineFeedCounter line_feeds_through(std::span<const InputFile> files, std::vector<uint64_t> released_from);
+=======
+// The input files in the report's order: the accounts file, then the transactions files.
+std::vector<std::string> input_paths(const Options& options);
+>>>>>>> i22digest
 
 // Fails fast (before any heavy work) on an output path that cannot be written.
 void check_output_paths(const Options& options);
@@ -35,6 +40,14 @@ void check_transactions_file_size(uint64_t bytes, const std::string& path);
 // The same for every transactions file by its size on disk, so that the limit, not the memory check it
 // would also fail, names the problem.
 void check_transactions_file_sizes(const Options& options);
+
+// Under --fixed-scale (`fixed` set): an opening balance with more fraction digits is an input error naming
+// the file, line and account, whatever --on-bad-row says (it is a good row that the run cannot honour
+// without rounding). The earliest such row in `accounts` (file order) is the one named.
+void check_fixed_scale(const AccountTable& accounts, std::optional<int> fixed, const std::string& file_name);
+
+// The run's scale: --fixed-scale if given, else the most fraction digits seen.
+inline int run_scale(const Options& options, int most_seen) { return options.fixed_scale.value_or(most_seen); }
 
 // Opening balances rescaled to `scale`; an overflow is an input error naming the accounts row. Then
 // releases the table's balances at their own scale and its lines, which nothing reads afterwards.

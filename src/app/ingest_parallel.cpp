@@ -7,6 +7,7 @@
 #include "ledger/transfers.hpp"
 #include "stages/account_share.hpp"
 #include "stages/balances_part.hpp"
+#include "stages/input_digests.hpp"
 #include "stages/quarantine_part.hpp"
 #include "stages/rejected_part.hpp"
 #include "stages/resolve_ids.hpp"
@@ -41,6 +42,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         StageTimer timer(times, Stage::resolve_ids);
         directory = AccountDirectory::build(accounts, options.accounts, options.on_bad_row, exchange);
     }
+    step(exchange, [&] { check_fixed_scale(accounts.table, options.fixed_scale, options.accounts); });
     int scale = 0;
     std::vector<int128> opening;
     {
@@ -52,9 +54,14 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         step(exchange, [&] { fail_on_first_problem(options.on_bad_row, transfers); });
         scale = std::max(accounts.table.max_scale, transfers.max_scale);
         exchange.max_in_place(scale);
+        scale = run_scale(options, scale);
         // Separate steps: an account's overflow comes before any transfer's in input order.
         step(exchange, [&] { opening = rescale_opening(accounts.table, scale, options.accounts); });
         step(exchange, [&] { rescale_transfers(transfers.transfers, transfers.wide, scale); });
+    }
+    {
+        StageTimer timer(times, Stage::digest);
+        outcome.input_digests = digest_inputs(input_paths(options), exchange);
     }
     outcome.transfers_read = sum_over_ranks(exchange, transfers.transfers.size());
     figures.input_bytes_parsed = accounts.bytes_parsed + transfers.bytes_parsed;

@@ -8,6 +8,7 @@
 #include "ledger/prefault.hpp"
 #include "ledger/atomic_output.hpp"
 #include "ledger/transfers.hpp"
+#include "stages/input_digests.hpp"
 #include "step.hpp"
 #include "write_outputs.hpp"
 
@@ -22,6 +23,7 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
         StageTimer timer(times, Stage::read_parse);
         const InputFile accounts_file(options.accounts);
         root.accounts = read_accounts(accounts_file.text(), options.accounts, root.bad);
+        check_fixed_scale(root.accounts, options.fixed_scale, options.accounts);
         scale = root.accounts.max_scale;
         for (const std::string& path : options.transactions) {
             root.transaction_files.emplace_back(path);
@@ -32,6 +34,7 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
         progress.start("read", ProgressUnit::bytes, total_bytes);
         for (uint32_t f = 0; f < options.transactions.size(); ++f) {
             TransferText text{root.transaction_files[f].text(), options.transactions[f], f, 1, 0, UINT64_MAX, {}, true, {}};
+            text.max_fraction_digits = options.fixed_scale.value_or(kMaxScale);
             const InputFile& input = root.transaction_files[f];
             const FileReader reader(options.transactions[f]);
             text.read_at = [&reader](uint64_t offset, char* out, size_t bytes) { return reader.read(offset, out, bytes); };
@@ -48,6 +51,7 @@ std::vector<RankWork> prepare_root_ingest(const Options& options, RootState& roo
         }
         progress.finish();
         root.transfers_read = transfers.size();
+        scale = run_scale(options, scale);
         root.opening = rescale_opening(root.accounts, scale, options.accounts);
         rescale_transfers(transfers, wide, scale);
     }
@@ -106,6 +110,11 @@ PipelineOutcome run_root_pipeline(const Options& options, mpi::Exchange& exchang
     PipelineOutcome outcome;
     try {
         RankWork work = run_root_ingest(options, exchange, root, times, progress);
+        step(exchange, [&] {
+            if (!exchange.is_root()) return;
+            StageTimer timer(times, Stage::digest);
+            outcome.input_digests = digest_inputs_alone(input_paths(options));
+        });
         RankResult mine;
         step(exchange, [&] {
             StageTimer timer(times, Stage::replay);

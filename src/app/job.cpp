@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "ingest_common.hpp"
@@ -20,6 +21,11 @@ void fill_summary(RunSummary& summary, const PipelineOutcome& outcome) {
     summary.transfers = outcome.transfers_read;
     summary.bad_rows = outcome.bad_rows;
     summary.scale = outcome.scale;
+    // Matched from the end: in database mode the job's accounts file is a staged export, not an input of
+    // the run, and the summary lists the transactions files alone.
+    const size_t digests = outcome.input_digests.size(), inputs = summary.inputs.size();
+    for (size_t i = 1; i <= std::min(digests, inputs); ++i)
+        summary.inputs[inputs - i].xxh3_128 = to_hex(outcome.input_digests[digests - i]);
     ReplayTotals totals;
     for (const RankResult& r : outcome.ranks) totals.add(r.totals);
     summary.accepted = totals.accepted;

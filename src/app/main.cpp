@@ -33,7 +33,7 @@ void describe_inputs(const ledger::Options& options, ledger::RunSummary& summary
         } catch (const ledger::LedgerError&) {
             // a missing input is the run's error, reported by the job itself
         }
-        summary.inputs.push_back({path, bytes});
+        summary.inputs.push_back({path, bytes, std::nullopt});  // the digest comes once the file is read
     }
 }
 

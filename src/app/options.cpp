@@ -8,6 +8,7 @@
 #include "ledger/atomic_output.hpp"
 #include "ledger/errors.hpp"
 #include "help_text.hpp"
+#include "ledger/decimal.hpp"
 #include "ledger/records.hpp"
 
 namespace po = boost::program_options;
@@ -90,8 +91,24 @@ ReportSinks sinks_unless_clashing(const Options& o) {
 }
 
 // Every value on its own (the paths against each other are check_distinct_files').
+// --fixed-scale N: 0 to 18 digits, written as a plain number.
+std::optional<int> fixed_scale_of(const po::variables_map& vm) {
+    if (!vm.count("fixed-scale")) return std::nullopt;
+    const std::string& text = vm["fixed-scale"].as<std::string>();
+    const bool digits = !text.empty() && text.size() <= 2 && text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoi(text) > kMaxScale)
+        usage_error("--fixed-scale must be a number of fraction digits from 0 to " + std::to_string(kMaxScale) +
+                    ", not '" + text + "'");
+    return std::stoi(text);
+}
+
 void check_values(Options& o, const po::variables_map& vm, const std::string& on_bad_row, const std::string& ingest,
+<<<<<<< HEAD
                   const std::string& progress, const std::string& rejected_columns) {
+=======
+                  const std::string& progress) {
+    o.fixed_scale = fixed_scale_of(vm);
+>>>>>>> i22digest
     if (vm.count("accounts") && vm.count("db")) usage_error("--accounts and --db cannot be used together");
     if (!vm.count("accounts") && !vm.count("db")) usage_error("missing required option --accounts (or --db)");
     // With --db the balances go to the database; the CSV is optional.
@@ -178,6 +195,9 @@ Options parse_options(int argc, const char* const argv[]) {
          "a bad row stops the run (fail), or is skipped and counted (skip) (default: fail)")
         ("quarantine", po::value(&o.quarantine)->value_name("PATH"),
          "CSV of the skipped bad rows, with --on-bad-row skip; - for stdout (default: not written)")
+        ("fixed-scale", po::value<std::string>()->value_name("N"),
+         "write every balance and amount with exactly N fraction digits (0 to 18); an input balance with more is "
+         "an error, a transfer amount with more a bad row (default: the most fraction digits in the input)")
         ("ingest", po::value(&ingest)->value_name("root|parallel"),
          "root: rank 0 reads everything; parallel: every rank reads a share (default: parallel)")
         ("log-level", po::value(&o.log_level)->value_name("LEVEL"),

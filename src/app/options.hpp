@@ -1,6 +1,7 @@
 // The command line (spec: Running). Parsed identically on every rank; a bad one is ExitCode::usage.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,9 @@ struct Options {
     IngestMode ingest = IngestMode::parallel;
     std::string log_level = "info";
     ProgressMode progress = ProgressMode::automatic;
+    // --fixed-scale: every amount written with this many fraction digits, and more in the input refused.
+    // Unset: the most fraction digits in the input (spec: Outputs).
+    std::optional<int> fixed_scale;
 
     bool show_help = false;
     bool show_version = false;

@@ -13,11 +13,12 @@
 namespace ledger {
 
 // resolve_ids and collect are the parallel ingest's alone (the directory; closing balances and rejections
-// moving to the ranks that write them); the root ingest reports them as 0.
-enum class Stage : int { read_parse, resolve_ids, sort, partition, exchange, replay, collect, gather, write, count };
+// moving to the ranks that write them); the root ingest reports them as 0. digest is the input digests'
+// (stages/input_digests.hpp).
+enum class Stage : int { read_parse, digest, resolve_ids, sort, partition, exchange, replay, collect, gather, write, count };
 inline constexpr int kStageCount = int(Stage::count);
 inline constexpr std::array<std::string_view, kStageCount> kStageNames = {
-    "read_parse", "resolve_ids", "sort", "partition", "exchange", "replay", "collect", "gather", "write"};
+    "read_parse", "digest", "resolve_ids", "sort", "partition", "exchange", "replay", "collect", "gather", "write"};
 
 struct StageTimes {
     std::array<double, kStageCount> seconds{};

@@ -114,4 +114,9 @@ std::string format_units(int128 units, int scale) {
     return out;
 }
 
+std::string too_many_fraction_digits(int scale, int fixed) {
+    return std::to_string(scale) + (scale == 1 ? " fraction digit" : " fraction digits") + " where --fixed-scale allows " + std::to_string(fixed) +
+           " (never rounded)";
+}
+
 }  // namespace ledger

@@ -120,6 +120,7 @@ size_t FastRowReader::append(std::string_view text, size_t pos, uint64_t positio
         amount = parse_decimal(fields[amount_field_], &error_);
         if (!amount) return 0;
     }
+    if (amount->scale > max_fraction_digits_) return 0;
     Transfer t;
     t.order = OrderKey::make(instant, position, amount->scale, Reason::none);
     t.amount = fits_in_record(amount->units) ? int64_t(amount->units) : kWideAmount;  // see resolve()

@@ -101,6 +101,7 @@ RowsRead read_rows(const TransferText& part, const HeaderMap& header, const Acco
     const size_t wide_before = wide.size();
     FastRowReader fast = names.interned ? FastRowReader(header, *names.interned, out, wide)
                                         : FastRowReader(header, *names.accounts, out, wide);
+    fast.set_max_fraction_digits(part.max_fraction_digits);
     FastPathText fast_text(part);
     CsvReader reader(part.text, part.first_line, part.base_offset);
     CsvRow row;
@@ -148,6 +149,10 @@ RowsRead read_rows(const TransferText& part, const HeaderMap& header, const Acco
         if (!instant) { reject(field_problem("date", row.fields[date_col], error)); continue; }
         const auto amount = parse_decimal(row.fields[amount_col], &error);
         if (!amount) { reject(field_problem("transferAmount", row.fields[amount_col], error)); continue; }
+        if (amount->scale > part.max_fraction_digits) {
+            reject(field_problem("transferAmount", row.fields[amount_col], too_many_fraction_digits(amount->scale, part.max_fraction_digits)));
+            continue;
+        }
 
         Transfer t;
         t.order = OrderKey::make(*instant, make_position(part.file_index, row.offset), amount->scale,

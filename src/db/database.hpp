@@ -64,8 +64,9 @@ public:
 
     // Writes ledger.accounts, in account_number byte order, to `csv_path` as an accounts CSV (header
     // accountNumber,country,balance). Every value is checked first: a value the job could not read the same
-    // way is LedgerError(bad_input) naming the account. Returns the number of accounts.
-    uint64_t export_accounts(const std::string& csv_path);
+    // way is LedgerError(bad_input) naming the account, and so is a balance with more fraction digits than
+    // `max_fraction_digits` (--fixed-scale). Returns the number of accounts.
+    uint64_t export_accounts(const std::string& csv_path, int max_fraction_digits);
 
     // Inside the transaction: the closing balances (a balances CSV) replace the table's, the rejected
     // transfers (a rejected CSV, or "" for none) and the runs row are added. Throws LedgerError(bad_input)

@@ -60,7 +60,7 @@ std::vector<Field> split_row(std::string_view row) {
     fail(ExitCode::bad_input, "ledger.accounts: account '" + one_line(excerpt(account)) + "': " + what);
 }
 
-void check_row(const std::vector<Field>& f) {
+void check_row(const std::vector<Field>& f, int max_fraction_digits) {
     if (f.size() != 3) fail(ExitCode::internal, "COPY of ledger.accounts gave a row of " + std::to_string(f.size()) + " fields");
     if (!f[0] || f[0]->empty()) fail(ExitCode::bad_input, "ledger.accounts: an account with an empty or NULL account_number");
     const std::string& account = *f[0];
@@ -70,7 +70,10 @@ void check_row(const std::vector<Field>& f) {
     if (f[1]->size() > kMaxIdBytes) bad_value(account, "country longer than " + std::to_string(kMaxIdBytes) + " bytes");
     if (!f[2]) bad_value(account, "balance is NULL");
     std::string why;
-    if (!parse_decimal(*f[2], &why)) bad_value(account, "balance '" + one_line(excerpt(*f[2])) + "' is not a valid amount (" + why + ")");
+    const auto balance = parse_decimal(*f[2], &why);
+    if (!balance) bad_value(account, "balance '" + one_line(excerpt(*f[2])) + "' is not a valid amount (" + why + ")");
+    if (balance->scale > max_fraction_digits)
+        bad_value(account, "balance '" + *f[2] + "': " + too_many_fraction_digits(balance->scale, max_fraction_digits));
 }
 
 struct FileClose {
@@ -79,7 +82,7 @@ struct FileClose {
 
 }  // namespace
 
-uint64_t Session::export_accounts(const std::string& csv_path) {
+uint64_t Session::export_accounts(const std::string& csv_path, int max_fraction_digits) {
     std::unique_ptr<std::FILE, FileClose> out(std::fopen(csv_path.c_str(), "we"));
     if (!out) fail(ExitCode::io, "cannot write '" + csv_path + "'");
     std::vector<char> buffer(size_t{1} << 20);
@@ -87,7 +90,7 @@ uint64_t Session::export_accounts(const std::string& csv_path) {
     std::fputs("accountNumber,country,balance\n", out.get());
     uint64_t accounts = 0;
     impl_->conn.copy_out(kExport, [&](std::string_view row) {
-        check_row(split_row(row));
+        check_row(split_row(row), max_fraction_digits);
         std::fwrite(row.data(), 1, row.size(), out.get());
         ++accounts;
     });

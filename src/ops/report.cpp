@@ -39,7 +39,10 @@ Json counts_json(const RunSummary& s) {
 
 Json inputs_json(const std::vector<InputSummary>& inputs) {
     Json out = Json::array();
-    for (const auto& input : inputs) out.push_back(Json{{"path", input.path}, {"bytes", input.bytes}});
+    for (const auto& input : inputs)
+        out.push_back(Json{{"path", input.path},
+                           {"bytes", input.bytes},
+                           {"xxh3_128", input.xxh3_128 ? Json(*input.xxh3_128) : Json(nullptr)}});
     return out;
 }
 

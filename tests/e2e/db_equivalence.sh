@@ -4,7 +4,8 @@
 # at 1-4 ranks and with both ingest strategies, a --db run leaves in ledger.accounts, in ledger.runs /
 # ledger.rejected_transfers and in its --output / --rejected files exactly the balances and rejected rows
 # of a CSV-mode run on the same accounts in key order. The default run id is the SHA-256 of the
-# transactions files' bytes in the order given, and the runs row counts what the report counts. With
+# transactions files' bytes in the order given, and the runs row counts what the report counts. The
+# report's input digests are the transactions files', and --fixed-scale holds for the table too. With
 # --rejected-columns traced the table still gets the five columns, and the file the traced ones.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/support/postgres.sh"
@@ -62,6 +63,26 @@ check_dataset gen gen/accounts.csv gen/transactions-1.csv gen/transactions-2.csv
 want="{$(sha256sum gen/transactions-1.csv | cut -d' ' -f1),$(sha256sum gen/transactions-2.csv | cut -d' ' -f1)}"
 got=$(psql_do -At -c 'SELECT transactions_sha256 FROM ledger.runs')
 [ "$got" = "$want" ] && pass || fail "ledger.runs.transactions_sha256 is $got, expected $want"
+# The report's inputs are the transactions files alone (not the staged export), with the digests that
+# ledger-digest prints.
+want="$("$(dirname "$LEDGER_GEN")/ledger-digest" gen/transactions-1.csv gen/transactions-2.csv | cut -d' ' -f1 | tr '\n' ' ')"
+got="$(python3 -c 'import json; print(" ".join(i["xxh3_128"] for i in json.load(open("report.json"))["inputs"]), end=" ")')"
+[ "$got" = "$want" ] && pass || fail "database mode report digests '$got', expected '$want'"
+
+# --fixed-scale: the balances go back at its scale; a balance in the table with more digits is exit 3
+# naming the account, and the table is left as it was.
+printf 'accountNumber,country,balance\nA,FR,10\nB,FR,2.5\n' >fixed.csv
+printf 'date,fromAccountNumber,transferAmount,toAccountNumber\n2026-01-02,A,1.25,B\n' >fixed-tx.csv
+load_accounts fixed.csv
+ledger_np 2 --db "$DB" --transactions fixed-tx.csv --fixed-scale 3 --log-level error && pass || fail "--db --fixed-scale 3 failed"
+got="$(psql_do -At -c "SELECT string_agg(account_number || '=' || balance::text, ' ' ORDER BY account_number) FROM ledger.accounts")"
+[ "$got" = "A=8.750 B=3.750" ] && pass || fail "--db --fixed-scale 3 left '$got', expected 'A=8.750 B=3.750'"
+code=0
+ledger_np 2 --db "$DB" --transactions fixed-tx.csv --run-id second --fixed-scale 2 2>err.txt || code=$?
+[ "$code" -eq 3 ] && grep -q "account 'A': balance '8.750': 3 fraction digits where --fixed-scale allows 2" err.txt \
+  && pass || fail "--db --fixed-scale 2 on 3-digit balances: exit $code, $(cat err.txt)"
+got="$(psql_do -At -c "SELECT string_agg(balance::text, ' ' ORDER BY account_number) FROM ledger.accounts")"
+[ "$got" = "8.750 3.750" ] && pass || fail "a refused --db run changed the table: $got"
 # --rejected-columns traced: the --rejected file is CSV mode's traced file, the table keeps five columns.
 gen_tx=(--transactions gen/transactions-1.csv --transactions gen/transactions-2.csv)
 ledger_np 1 --accounts gen-sorted.csv "${gen_tx[@]}" --output traced-want.csv --rejected traced-want-rejected.csv \

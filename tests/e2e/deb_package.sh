@@ -21,7 +21,7 @@ deb="${debs[0]}"
 
 root="$WORK/root"
 dpkg-deb -x "$deb" "$root"
-for f in usr/bin/ledger usr/bin/ledger-gen usr/share/man/man1/ledger.1 usr/share/ledger/slurm/ledger.sbatch \
+for f in usr/bin/ledger usr/bin/ledger-gen usr/bin/ledger-digest usr/share/man/man1/ledger.1 usr/share/ledger/slurm/ledger.sbatch \
   usr/share/ledger/monitoring/ledger-alerts.yml; do
   [ -e "$root/$f" ] && pass || fail "$f is not in the package"
 done
@@ -33,7 +33,7 @@ for p in $depends; do
   grep -qx "$p" <<<"$known" && pass || fail "Depends names $p, which is not a package dpkg knows"
 done
 declare -A linked  # library path -> "binary lib"
-for binary in "$root/usr/bin/ledger" "$root/usr/bin/ledger-gen"; do
+for binary in "$root/usr/bin/ledger" "$root/usr/bin/ledger-gen" "$root/usr/bin/ledger-digest"; do
   resolved="$(ldd "$binary")"
   for lib in $(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
     linked["$(awk -v lib="$lib" '$1 == lib { print $3 }' <<<"$resolved")"]="$(basename "$binary") $lib"

@@ -14,7 +14,7 @@ if cmake --install "$build" --prefix "$prefix" >"$WORK/install.log" 2>&1; then p
   finish
 fi
 
-for f in bin/ledger bin/ledger-gen; do
+for f in bin/ledger bin/ledger-gen bin/ledger-digest; do
   [ -x "$prefix/$f" ] && pass || fail "$f not installed or not executable"
 done
 for f in share/man/man1/ledger.1 share/ledger/slurm/ledger.sbatch share/ledger/monitoring/ledger-alerts.yml \

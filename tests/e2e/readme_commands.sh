@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README tells the truth, and the documentation holds together.
 # 1. Every code block of README.md marked ```bash runnable is run, in order, in a copy of the repository
-#    with build/ledger and build/tools/ledger-gen in place, as a newcomer would paste it; a block marked
+#    with build/ledger, build/tools/ledger-gen and ledger-digest in place, as a newcomer would paste it; a block marked
 #    `runnable rerun-fails` must fail when pasted a second time (the guard against applying a day twice).
 #    A block marked ```csv expect=PATH must equal that file afterwards.
 # 2. The commands the README shows but cannot run here mirror the scripts: the two commands are the
@@ -22,6 +22,7 @@ tar -C "$src" --exclude='./build*' --exclude='./.git' --exclude='./out' -cf - . 
 mkdir -p "$copy/build/tools"
 ln -s "$LEDGER_BIN" "$copy/build/ledger"
 ln -s "$LEDGER_GEN" "$copy/build/tools/ledger-gen"
+ln -s "$(dirname "$LEDGER_GEN")/ledger-digest" "$copy/build/tools/ledger-digest"
 # mpirun as the README's commands call it (the test's MPIEXEC is the same Open MPI).
 mkdir -p "$WORK/bin"
 ln -s "$MPIEXEC" "$WORK/bin/mpirun"

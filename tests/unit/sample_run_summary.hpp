@@ -17,7 +17,7 @@ inline ledger::RunSummary sample_summary() {
     s.finished_unix_seconds = 1'764'079'264.5;
     s.command_line = {"ledger", "--accounts", "a b.csv"};
     s.ingest = "parallel";
-    s.inputs = {{"a b.csv", 120}, {"t.csv", 4567}};
+    s.inputs = {{"a b.csv", 120, "0123456789abcdef0123456789abcdef"}, {"t.csv", 4567, std::nullopt}};
     s.accounts = 10;
     s.countries = 3;
     s.transfers = 100;

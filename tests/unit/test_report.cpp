@@ -42,7 +42,7 @@ TEST(Report, HasEverySpecKeyWithItsType) {
     EXPECT_EQ(r.at("started_at"), "2025-11-25T14:01:02.345Z");
     EXPECT_EQ(r.at("finished_at"), "2025-11-25T14:01:04.500Z");
     EXPECT_EQ(r.at("command_line"), json({"ledger", "--accounts", "a b.csv"}));
-    EXPECT_EQ(r.at("inputs"), json::parse(R"([{"path":"a b.csv","bytes":120},{"path":"t.csv","bytes":4567}])"));
+    EXPECT_EQ(r.at("inputs"), json::parse(R"([{"path":"a b.csv","bytes":120,"xxh3_128":"0123456789abcdef0123456789abcdef"},{"path":"t.csv","bytes":4567,"xxh3_128":null}])"));
     EXPECT_TRUE(r.at("stages_seconds").is_object());
     EXPECT_TRUE(r.at("ranks").is_array());
     EXPECT_TRUE(r.at("counts").is_object());

@@ -665,3 +665,51 @@ TEST(FieldsOfRow, ReorderedHeaderWithExtraColumns) {
 }
 
 }  // namespace
+
+namespace {
+
+// --fixed-scale N: an amount with more than N fraction digits is a bad row, worded the same by the fast
+// and the general row path (the fast path declines it), never rounded into the run; amounts with N or
+// fewer are read as ever, and the scale read never exceeds N.
+TEST(ReadTransfers, AmountsWithMoreFractionDigitsThanTheFixedScaleAreBadRows) {
+    AccountTable accounts = three_accounts();
+    const std::string text =
+        "date,fromAccountNumber,transferAmount,toAccountNumber\n"
+        "2024-01-01,A,1.5,B\n"
+        "2024-01-02,A,1.505,B\n"      // three digits: bad under 2
+        "2024-01-03,A,2.10,B\n"
+        "2024-01-04,A,7.000,B\n"      // trailing zeros count: the text has three
+        "2024-01-05,A,12,B\n";
+    for (const bool fast : {true, false}) {
+        ledger::TransferText file = file_of(text);
+        file.fast_rows = fast;
+        file.max_fraction_digits = 2;
+        BadRowSink bad(BadRowPolicy::skip);
+        std::vector<Transfer> out;
+        std::vector<ledger::WideAmount> wide;
+        EXPECT_EQ(ledger::read_transfer_file(file, accounts, bad, out, wide), 2) << fast;
+        ASSERT_EQ(out.size(), 3u) << fast;
+        ASSERT_EQ(bad.rows().size(), 2u) << fast;
+        EXPECT_EQ(bad.rows()[0].line, 3u);
+        EXPECT_EQ(bad.rows()[0].error, "transferAmount '1.505': 3 fraction digits where --fixed-scale allows 2 (never rounded)");
+        EXPECT_EQ(bad.rows()[1].line, 5u);
+        EXPECT_EQ(bad.rows()[1].raw, "2024-01-04,A,7.000,B");
+    }
+    // Under fail the first one stops the read with file:line.
+    ledger::TransferText file = file_of(text);
+    file.max_fraction_digits = 0;
+    BadRowSink bad(BadRowPolicy::fail);
+    std::vector<Transfer> out;
+    std::vector<ledger::WideAmount> wide;
+    try {
+        ledger::read_transfer_file(file, accounts, bad, out, wide);
+        FAIL() << "no error";
+    } catch (const LedgerError& e) {
+        EXPECT_EQ(e.code(), ledger::ExitCode::bad_input);
+        EXPECT_NE(std::string(e.what()).find("tx.csv:2: transferAmount '1.5': 1 fraction digit where --fixed-scale allows 0"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+}  // namespace

@@ -17,6 +17,7 @@ void parse_part(const Options& options, TransferShare& share, uint32_t f, int ra
     const std::string_view text = input.text();
     const uint64_t begin = file.cuts[size_t(rank)], end = file.cuts[size_t(rank) + 1];
     TransferText part{text.substr(begin), options.transactions[f], f, 1, begin, end, {}, true, {}};
+    part.max_fraction_digits = options.fixed_scale.value_or(kMaxScale);
     const FileReader reader(options.transactions[f]);
     part.read_at = [&reader](uint64_t offset, char* out, size_t bytes) { return reader.read(offset, out, bytes); };
     // Rank 0 shows its own share; the shares are cut to equal sizes, so it speaks for all.
