@@ -138,8 +138,8 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
                 spdlog::info("{}: another run holds ledger.accounts; waiting for it to finish", session->describe());
             });
             staging.create(staging_parent(options));
-<<<<<<< HEAD
-            summary.accounts = session->export_accounts(staging.path("accounts.csv"));
+            summary.accounts =
+                session->export_accounts(staging.path("accounts.csv"), options.fixed_scale.value_or(kMaxScale));
             db_stages.emplace_back("db_read", seconds_since(read_started));  // connect, lock, COPY out
             const auto hash_waited = std::chrono::steady_clock::now();
             const db::TransactionsDigest digest = hashing.get();
@@ -147,10 +147,6 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
             run.files_sha256 = digest.per_file;
             if (run.run_id.empty()) run.run_id = digest.all_files;
             if (auto at = session->applied_at(run.run_id)) applied_at = *at;
-=======
-            summary.accounts = session->export_accounts(staging.path("accounts.csv"), options.fixed_scale.value_or(kMaxScale));
-            db_stages.emplace_back("db_read", seconds_since(connect_started));  // connect, lock, COPY out
->>>>>>> i22digest
         });
         // Rank 0 tells the others what it found: "A" (already applied) or "R" and the staging directory.
         mpi::Bytes shared;

@@ -23,7 +23,6 @@ void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files,
     failure.order_is_position = false;
 }
 
-<<<<<<< HEAD
 TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const InputFile> files,
                                         std::span<const HeaderMap> headers) {
     std::vector<std::vector<std::string>> fields;
@@ -39,12 +38,12 @@ LineFeedCounter line_feeds_through(std::span<const InputFile> files, std::vector
         if (end - released[file] >= kReleaseStepBytes) released[file] = files[file].release(released[file], end);
         return line_feeds;
     };
-=======
+}
+
 std::vector<std::string> input_paths(const Options& options) {
     std::vector<std::string> paths{options.accounts};
     paths.insert(paths.end(), options.transactions.begin(), options.transactions.end());
     return paths;
->>>>>>> i22digest
 }
 
 void check_output_paths(const Options& options) {

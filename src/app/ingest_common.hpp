@@ -18,7 +18,6 @@ namespace ledger {
 void name_file_and_line(mpi::Failure& failure, std::span<const InputFile> files, const Options& options,
                         const mpi::Exchange& exchange);
 
-<<<<<<< HEAD
 // The layout of the traced rejected file, from the headers of the transactions files (mapped in `files`).
 TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const InputFile> files,
                                         std::span<const HeaderMap> headers);
@@ -26,10 +25,9 @@ TracedRejectedRows traced_rejected_rows(const Options& options, std::span<const 
 // Line feeds counted through the mapped `files`, for number_rejected_lines. The pages counted are released
 // behind the count from released_from[f] on, so that a file is never resident whole.
 LineFeedCounter line_feeds_through(std::span<const InputFile> files, std::vector<uint64_t> released_from);
-=======
+
 // The input files in the report's order: the accounts file, then the transactions files.
 std::vector<std::string> input_paths(const Options& options);
->>>>>>> i22digest
 
 // Fails fast (before any heavy work) on an output path that cannot be written.
 void check_output_paths(const Options& options);

@@ -103,12 +103,8 @@ std::optional<int> fixed_scale_of(const po::variables_map& vm) {
 }
 
 void check_values(Options& o, const po::variables_map& vm, const std::string& on_bad_row, const std::string& ingest,
-<<<<<<< HEAD
                   const std::string& progress, const std::string& rejected_columns) {
-=======
-                  const std::string& progress) {
     o.fixed_scale = fixed_scale_of(vm);
->>>>>>> i22digest
     if (vm.count("accounts") && vm.count("db")) usage_error("--accounts and --db cannot be used together");
     if (!vm.count("accounts") && !vm.count("db")) usage_error("missing required option --accounts (or --db)");
     // With --db the balances go to the database; the CSV is optional.
