@@ -17,6 +17,7 @@ t = fixed + sum of x_i / rate_i over the workload sizes the study ran (strong, w
 runs with another accounts-per-transfer ratio), the x_i being the stage's units of work:
   root ingest (rank 0 does the stage for everyone)
     read_parse                    input bytes (accounts file + transactions)
+    digest                        input bytes (rank 0 hashes every block)
     sort                          n log2 n, n = all records
     partition, replay             records
     exchange (CPU part)           records (rank 0 packs what it scatters; nothing on one rank, so it
@@ -24,6 +25,7 @@ runs with another accounts-per-transfer ratio), the x_i being the stage's units 
     gather, write                 accounts, on rank 0 (gather also pays the network below)
   parallel ingest (every rank does the stage for its share)
     read_parse                    input bytes parsed by the rank
+    digest                        input bytes hashed by the rank (the 4 MiB blocks starting in its share)
     resolve_ids, partition        records and account ids handled (two rates: what the directory costs
                                   per id and what the static reasons and the grouping cost per
                                   record; told apart by the calibration runs, whose accounts-to-transfers
@@ -50,6 +52,8 @@ a rank's 2N/P account names (names spread evenly over the accounts): at most min
     read_parse   its (accounts + transactions bytes)/P, but no faster than the shared file system
                  serves all of them: max(CPU, input bytes / fs bandwidth); plus the all-gather of the
                  country names (P x C names).
+    digest       CPU for its (accounts + transactions bytes)/P; network: 16 bytes per 4 MiB block to rank
+                 0 (a gather, which all goes into rank 0's NIC).
     resolve_ids  CPU for N/P records and A/P + D(P) ids; network: its A/P accounts to their home ranks
                  (id + 12 bytes each), its D(P) distinct ids to theirs (id bytes each) and 4-byte answers
                  back: 3 all-to-all rounds.
@@ -87,15 +91,15 @@ import math
 import statistics
 import sys
 
-STAGES = ["read_parse", "resolve_ids", "sort", "partition", "exchange", "replay", "collect", "gather", "write"]
+STAGES = ["read_parse", "digest", "resolve_ids", "sort", "partition", "exchange", "replay", "collect", "gather", "write"]
 INGESTS = ("root", "parallel")
 
 # The unit(s) of work each stage's time is proportional to, for one rank, per ingest (see the docstring).
 STAGE_UNITS = {
-    "root": {"read_parse": ("bytes",), "sort": ("n log2 n",), "partition": ("records",),
+    "root": {"read_parse": ("bytes",), "digest": ("bytes",), "sort": ("n log2 n",), "partition": ("records",),
              "exchange": ("records",), "replay": ("records",), "gather": ("accounts",),
              "write": ("accounts",)},
-    "parallel": {"read_parse": ("bytes",), "resolve_ids": ("records", "ids"), "sort": ("n log2 n",),
+    "parallel": {"read_parse": ("bytes",), "digest": ("bytes",), "resolve_ids": ("records", "ids"), "sort": ("n log2 n",),
                  "partition": ("records", "ids"), "exchange": ("records",), "replay": ("records",),
                  "collect": ("records", "accounts"), "gather": (), "write": ("output bytes",)},
 }
@@ -111,6 +115,8 @@ REJECTION = 16            # a rejection, sent to the rank whose range of the rej
 SAMPLE = 16               # a splitter sample (an order key)
 COUNTRY_NAME = 4          # a country's name in the all-gathered country table
 COUNTRY_COUNT = 8         # a country's transfer count, summed over the ranks
+BLOCK_DIGEST = 16         # an input block's XXH3-128, gathered to rank 0
+DIGEST_BLOCK = 4 << 20    # the input digest's block (docs/reference.md, "Input digests")
 
 
 def number(text, default=None):
@@ -315,6 +321,7 @@ def parallel_bytes(cal, transfers, accounts, ranks):
     idb = cal.id_bytes
     return {
         "read_parse": p * cal.countries * COUNTRY_NAME,
+        "digest": (a * cal.account_file_bytes + n * cal.transfer_file_bytes) / p / DIGEST_BLOCK * BLOCK_DIGEST,
         "resolve_ids": a / p * (idb + ACCOUNT_TO_HOME) + d * idb + d * ANSWER,
         "partition": a / p * (PLACE + ACCOUNT_TO_OWNER) + d * ANSWER + cal.countries * COUNTRY_COUNT,
         "exchange": n / p * RECORD,
@@ -327,7 +334,7 @@ def parallel_bytes(cal, transfers, accounts, ranks):
 # (src/app/ingest_parallel.cpp and src/app/stages/): the small ones are the agreements after each step,
 # prefix sums, all-gathers of counts and the MPI-IO open, write and close.
 ALL_TO_ALL_ROUNDS = {"resolve_ids": 3, "partition": 3, "exchange": 2, "collect": 2}
-SMALL_COLLECTIVES = {"read_parse": 15, "resolve_ids": 2, "partition": 4, "sort": 1, "replay": 1, "collect": 5,
+SMALL_COLLECTIVES = {"read_parse": 15, "digest": 1, "resolve_ids": 2, "partition": 4, "sort": 1, "replay": 1, "collect": 5,
                      "gather": 1, "write": 9}
 
 
@@ -348,6 +355,7 @@ def predict(cal, net, ingest, transfers, nodes, ranks_per_node, accounts=None):
         output_bytes = accounts * cal.balance_row_bytes + n * cal.rejected_per_transfer * cal.rejected_row_bytes
         t["read_parse"] = max(cal.time(ingest, "read_parse", (accounts_bytes + transfer_bytes) / ranks),
                               (accounts_bytes + transfer_bytes) / net.fs)
+        t["digest"] = cal.time(ingest, "digest", (accounts_bytes + transfer_bytes) / ranks)
         t["resolve_ids"] = cal.time(ingest, "resolve_ids", share, ids)
         t["sort"] = cal.time(ingest, "sort", share * math.log2(max(share / ranks, 2)))
         t["partition"] = cal.time(ingest, "partition", share, ids)
@@ -357,8 +365,8 @@ def predict(cal, net, ingest, transfers, nodes, ranks_per_node, accounts=None):
         t["gather"] = cal.time(ingest, "gather")
         t["write"] = max(cal.time(ingest, "write", output_bytes / ranks), output_bytes / net.fs)
         for stage, sent in parallel_bytes(cal, n, accounts, ranks).items():
-            # The gather's figures all go into rank 0's NIC; everything else spreads over every node's.
-            node_bytes = sent * ranks if stage == "gather" else ranks_per_node * sent * off_node
+            # The gathers (figures, block digests) all go into rank 0's NIC; everything else spreads over every node's.
+            node_bytes = sent * ranks if stage in ("gather", "digest") else ranks_per_node * sent * off_node
             t[stage] += node_bytes / net.bandwidth
         if ranks > 1:
             for stage, rounds in ALL_TO_ALL_ROUNDS.items():
@@ -367,6 +375,7 @@ def predict(cal, net, ingest, transfers, nodes, ranks_per_node, accounts=None):
                 t[stage] += count * log_p * net.latency
     else:
         t["read_parse"] = cal.time(ingest, "read_parse", accounts_bytes + transfer_bytes)
+        t["digest"] = cal.time(ingest, "digest", accounts_bytes + transfer_bytes)
         t["sort"] = cal.time(ingest, "sort", n_log_n(n))
         t["partition"] = cal.time(ingest, "partition", n)
         root_bytes = n * cal.record_bytes * off_node
