@@ -1,18 +1,15 @@
 // Writing a run back, inside the transaction that read it: the closing balances by one COPY into a
 // temporary table and one UPDATE ... FROM (checked afterwards where the column could round them), then
 // the runs row and the rejected transfers. Nothing is visible before the commit.
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
-#include <deque>
-#include <exception>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <utility>
 
+#include "chunk_queue.hpp"
 #include "database.hpp"
 #include "ledger/csv.hpp"
 #include "ledger/input_file.hpp"
@@ -76,57 +73,6 @@ void append_bigint_field(std::string& out, uint64_t value) {
     append_big_endian(out, 8, 4);
     append_big_endian(out, value, 8);
 }
-
-// Chunks handed from a thread that makes them to the one that sends them, at most `capacity` waiting.
-// Sending blocks until the server has taken most of a chunk, so a single thread leaves the server idle
-// while it makes the next one; with two, the making hides behind the sending.
-class ChunkQueue {
-public:
-    explicit ChunkQueue(size_t capacity) : capacity_(capacity) {}
-
-    // False once the receiver has stopped: the maker should stop too.
-    bool push(std::string chunk) {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return chunks_.size() < capacity_ || stopped_; });
-        if (stopped_) return false;
-        chunks_.push_back(std::move(chunk));
-        changed_.notify_all();
-        return true;
-    }
-    // The maker is done (or failed: `error`).
-    void finish(std::exception_ptr error = nullptr) {
-        std::lock_guard lock(mutex_);
-        finished_ = true;
-        error_ = error;
-        changed_.notify_all();
-    }
-    // The next chunk; nullopt when the maker is done. Rethrows the maker's failure.
-    std::optional<std::string> pop() {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return !chunks_.empty() || finished_; });
-        if (!chunks_.empty()) {
-            std::string chunk = std::move(chunks_.front());
-            chunks_.pop_front();
-            changed_.notify_all();
-            return chunk;
-        }
-        if (error_) std::rethrow_exception(error_);
-        return std::nullopt;
-    }
-    void stop() {
-        std::lock_guard lock(mutex_);
-        stopped_ = true;
-        changed_.notify_all();
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::deque<std::string> chunks_;
-    size_t capacity_;
-    bool finished_ = false, stopped_ = false;
-    std::exception_ptr error_;
-};
 
 // The rows of the binary COPY below, from the job's rejected CSV, in chunks of about 1 MiB.
 void make_rejected_rows(std::string_view rejected_csv, uint64_t run_number, ChunkQueue& queue) {
