@@ -40,7 +40,7 @@ Digest128 combine_block_digests(std::span<const Digest128> blocks);
 // A whole file held in memory, block by block.
 Digest128 digest_of_text(std::string_view text);
 
-// 32 lowercase hex digits.
-std::string to_hex(const Digest128& digest);
+// Lowercase hex, two digits a byte (32 for a Digest128).
+std::string to_hex(std::span<const unsigned char> bytes);
 
 }  // namespace ledger

@@ -35,6 +35,9 @@ struct TracedRejection {
 };
 static_assert(std::is_trivially_copyable_v<TracedRejection>);
 
+// Replay order, as for the Rejection it was made from.
+inline bool replay_before(const TracedRejection& a, const TracedRejection& b) { return a.order < b.order; }
+
 // Line feeds in [begin, end) of transactions file `file`.
 using LineFeedCounter = std::function<uint64_t(uint32_t file, uint64_t begin, uint64_t end)>;
 

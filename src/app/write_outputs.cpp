@@ -34,8 +34,7 @@ std::string format_traced_rejected(const Options& options, const RootState& root
     const std::vector<LinePoint> starts(root.transaction_files.size());
     number_rejected_lines(numbered, starts,
                           line_feeds_through(root.transaction_files, std::vector<uint64_t>(starts.size(), 0)));
-    std::sort(numbered.begin(), numbered.end(),
-              [](const TracedRejection& a, const TracedRejection& b) { return a.order < b.order; });
+    std::sort(numbered.begin(), numbered.end(), [](const auto& a, const auto& b) { return replay_before(a, b); });
     const TracedRejectedRows layout = traced_rejected_rows(options, root.transaction_files, root.headers);
     std::string out = layout.header();
     for (const TracedRejection& r : numbered) {

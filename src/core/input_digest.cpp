@@ -48,11 +48,11 @@ Digest128 digest_of_text(std::string_view text) {
     return combine_block_digests(blocks);
 }
 
-std::string to_hex(const Digest128& digest) {
+std::string to_hex(std::span<const unsigned char> bytes) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
-    out.reserve(2 * digest.size());
-    for (const unsigned char byte : digest) {
+    out.reserve(2 * bytes.size());
+    for (const unsigned char byte : bytes) {
         out += kHex[byte >> 4];
         out += kHex[byte & 15];
     }

@@ -9,9 +9,11 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <span>
 
 #include "database.hpp"
 #include "ledger/errors.hpp"
+#include "ledger/input_digest.hpp"
 
 namespace ledger::db {
 namespace {
@@ -31,13 +33,7 @@ std::string hex_of(EVP_MD_CTX* d) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     if (EVP_DigestFinal_ex(d, out, &size) != 1) fail(ExitCode::internal, "SHA-256 failed");
-    static const char* const digits = "0123456789abcdef";
-    std::string hex;
-    for (unsigned i = 0; i < size; ++i) {
-        hex += digits[out[i] >> 4];
-        hex += digits[out[i] & 15];
-    }
-    return hex;
+    return to_hex(std::span<const unsigned char>(out, size));
 }
 
 }  // namespace

@@ -13,8 +13,7 @@ namespace {
 
 void sort_by_order(std::vector<Rejection>& rejections) { sort_for_replay(rejections); }
 void sort_by_order(std::vector<TracedRejection>& rejections) {
-    std::sort(rejections.begin(), rejections.end(),
-              [](const TracedRejection& a, const TracedRejection& b) { return a.order < b.order; });
+    std::sort(rejections.begin(), rejections.end(), [](const auto& a, const auto& b) { return replay_before(a, b); });
 }
 
 // This rank's contiguous range of every rank's records, in replay order.
