@@ -57,6 +57,28 @@ private:
     int fd_ = -1;
 };
 
+// Reads a mapped input again, forward, through a window copied with pread: for going back over a part
+// whose pages the parse released (rejected rows, their lines), where touching the mapping again would
+// fault every page back in, which costs several times the copy on a virtual machine. Offsets asked for
+// should not decrease: going back reads the window again. Whatever pread cannot give (the file gone or shrunk since it was mapped) is read
+// through the mapping, which is what the parse saw.
+class ForwardReader {
+public:
+    explicit ForwardReader(const InputFile& file);
+
+    // The text from `offset` on: at least one longest row (kMaxRowBytes) and a byte more, or all the rest
+    // of the file. Valid until the next call.
+    std::string_view from(uint64_t offset);
+    // Line feeds in [begin, end).
+    uint64_t count_line_feeds(uint64_t begin, uint64_t end);
+
+private:
+    const InputFile& file_;
+    FileReader reader_;
+    std::string buffer_;
+    uint64_t begin_ = 0, end_ = 0;  // the file's bytes the buffer holds
+};
+
 // Size of a file, or throws LedgerError(io) as InputFile would.
 uint64_t input_file_size(const std::string& path);
 

@@ -21,6 +21,10 @@ void append_balance_rows(std::string& out, const AccountTable& accounts, std::sp
 
 inline constexpr std::string_view kRejectedHeader = "date,fromAccountNumber,transferAmount,toAccountNumber,reason\n";
 void append_rejected_row(std::string& out, const TransferFields& fields, Reason reason);
+// The same from the text of the row as it is in its input (row_text starts at the row and may run on to
+// the end of the file): a plain row's values are taken as views of the text, any other row is read by
+// fields_of_row. A day can reject millions of rows, and most are plain.
+void append_rejected_row(std::string& out, std::string_view row_text, const HeaderMap& header, Reason reason);
 
 inline constexpr std::string_view kQuarantineHeader = "file,line,error,row\n";
 void append_quarantine_row(std::string& out, const BadRow& row);

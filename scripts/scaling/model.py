@@ -67,14 +67,16 @@ a rank's 2N/P account names (names spread evenly over the accounts): at most min
     replay       the busiest rank, which holds at least max(N/P, f x N) records, f the largest country's
                  share of the transfers (one country never splits across ranks).
     collect      CPU for N/P records and A/P accounts; network: each closing balance back to the rank
-                 that read its account (16 bytes), the rejections (R/P, 16 bytes each) to the rank whose
-                 range of the rejected file holds them, and the splitter samples (P from each rank, all
-                 gathered: P^2 x 16 bytes per rank): 2 all-to-all rounds.
+                 that read its account (16 bytes), the rejections (R/P, 16 bytes each) back to the ranks
+                 that parsed their rows, which read their shares again and format them, the formatted
+                 rows (R/P, a 32-byte key and size and the row's bytes) to the rank whose range of the
+                 rejected file holds them, and the splitter samples (max(P, 64) from each rank, all
+                 gathered: P max(P, 64) x 24 bytes per rank): 3 all-to-all rounds.
     gather       fixed CPU on rank 0, plus the P ranks' figures (--figure-bytes each) into rank 0's NIC.
     write        its (output bytes)/P, but no faster than the file system takes all of them:
                  max(CPU, output bytes / fs bandwidth).
     plus, in every stage, its small collectives as counted in the code (SMALL_COLLECTIVES: agreements
-    after steps, prefix sums, all-gathers of counts, the MPI-IO open, write and close), 38 in all.
+    after steps, prefix sums, all-gathers of counts, the MPI-IO open, write and close), 40 in all.
   root ingest: rank 0 parses, sorts and partitions all N records, then sends every record owned by
     another node through its one NIC: N x B x off bytes, plus P - 1 message latencies; replay as above;
     rank 0 gathers A balances (A x --account-bytes over its NIC) and writes them.
@@ -111,8 +113,10 @@ PLACE = 4                 # an account's place, sent to its home
 ACCOUNT_TO_OWNER = 20     # opening balance and where it came from
 RECORD = 32               # a transfer, exchanged in place
 BALANCE_BACK = 16         # a closing balance going back to the rank that read the account
-REJECTION = 16            # a rejection, sent to the rank whose range of the rejected file holds it
-SAMPLE = 16               # a splitter sample (an order key)
+REJECTION = 16            # a rejection, sent back to the rank that parsed its row
+MADE_ROW = 32             # a formatted rejected row's key and size, sent with its bytes to its range's rank
+SAMPLE = 24               # a splitter sample (an order key and its list's size)
+MIN_SAMPLES = 64          # splitter samples from each rank, at least (src/core/splitters.cpp)
 COUNTRY_NAME = 4          # a country's name in the all-gathered country table
 COUNTRY_COUNT = 8         # a country's transfer count, summed over the ranks
 BLOCK_DIGEST = 16         # an input block's XXH3-128, gathered to rank 0
@@ -325,7 +329,8 @@ def parallel_bytes(cal, transfers, accounts, ranks):
         "resolve_ids": a / p * (idb + ACCOUNT_TO_HOME) + d * idb + d * ANSWER,
         "partition": a / p * (PLACE + ACCOUNT_TO_OWNER) + d * ANSWER + cal.countries * COUNTRY_COUNT,
         "exchange": n / p * RECORD,
-        "collect": a / p * BALANCE_BACK + cal.rejected_per_transfer * n / p * REJECTION + p * p * SAMPLE,
+        "collect": a / p * BALANCE_BACK + cal.rejected_per_transfer * n / p * (REJECTION + MADE_ROW + cal.rejected_row_bytes)
+                   + p * max(p, MIN_SAMPLES) * SAMPLE,
         "gather": cal.figure_bytes,
     }
 
@@ -333,8 +338,8 @@ def parallel_bytes(cal, transfers, accounts, ranks):
 # All-to-all rounds and small collectives per stage of the parallel ingest, counted in the code
 # (src/app/ingest_parallel.cpp and src/app/stages/): the small ones are the agreements after each step,
 # prefix sums, all-gathers of counts and the MPI-IO open, write and close.
-ALL_TO_ALL_ROUNDS = {"resolve_ids": 3, "partition": 3, "exchange": 2, "collect": 2}
-SMALL_COLLECTIVES = {"read_parse": 15, "digest": 1, "resolve_ids": 2, "partition": 4, "sort": 1, "replay": 1, "collect": 5,
+ALL_TO_ALL_ROUNDS = {"resolve_ids": 3, "partition": 3, "exchange": 2, "collect": 3}
+SMALL_COLLECTIVES = {"read_parse": 15, "digest": 1, "resolve_ids": 2, "partition": 4, "sort": 1, "replay": 1, "collect": 6,
                      "gather": 1, "write": 9}
 
 

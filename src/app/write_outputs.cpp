@@ -20,7 +20,7 @@ std::string format_rejected(const RootState& root, std::vector<Rejection>& rejec
         // The row is read again from the input, so that its values appear exactly as written.
         const uint32_t file = position_file(r.position());
         const std::string_view text = root.transaction_files[file].text().substr(position_offset(r.position()));
-        append_rejected_row(out, fields_of_row(text, root.headers[file]), r.reason());
+        append_rejected_row(out, text, root.headers[file], r.reason());
     }
     return out;
 }

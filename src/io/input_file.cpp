@@ -129,6 +129,38 @@ size_t FileReader::read(uint64_t offset, char* out, size_t bytes) const {
     return done;
 }
 
+ForwardReader::ForwardReader(const InputFile& file) : file_(file), reader_(file.path()) {}
+
+std::string_view ForwardReader::from(uint64_t offset) {
+    offset = std::min(offset, file_.size());
+    const uint64_t wanted_end = std::min(file_.size(), offset + kMaxRowBytes + 1);
+    if (offset < begin_ || wanted_end > end_) {
+        // A few MiB beyond the row: one pread serves the many rows that follow it.
+        const uint64_t load_end = std::min(file_.size(), offset + kMaxRowBytes + 1 + (uint64_t{4} << 20));
+        buffer_.resize(size_t(load_end - offset));
+        const size_t got = reader_.read(offset, buffer_.data(), buffer_.size());
+        if (got < buffer_.size()) {
+            begin_ = end_ = 0;
+            return file_.text().substr(offset);
+        }
+        begin_ = offset;
+        end_ = load_end;
+    }
+    return std::string_view(buffer_).substr(size_t(offset - begin_));
+}
+
+uint64_t ForwardReader::count_line_feeds(uint64_t begin, uint64_t end) {
+    uint64_t count = 0;
+    while (begin < end) {
+        const std::string_view text = from(begin);
+        if (text.empty()) break;
+        const size_t n = size_t(std::min<uint64_t>(text.size(), end - begin));
+        count += ledger::count_line_feeds(text.substr(0, n));
+        begin += n;
+    }
+    return count;
+}
+
 uint64_t line_of_offset(std::string_view text, uint64_t offset) {
     offset = std::min<uint64_t>(offset, text.size());
     return 1 + count_line_feeds(text.substr(0, offset));

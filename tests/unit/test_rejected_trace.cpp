@@ -5,7 +5,9 @@
 //    and reads each file once from its start point up to its last rejected row;
 //  - TracedRejectedRows: the five plain columns, unchanged, then file and line, then the extra columns
 //    of all headers by name in order of first appearance, empty where a file lacks one, values as read
-//    and quoted only where RFC 4180 needs it.
+//    and quoted only where RFC 4180 needs it;
+//  - the plain rejected row made from a row's text (the plain-row shortcut) is the one made from
+//    fields_of_row, for plain rows and for every kind of row the shortcut declines.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -162,6 +164,36 @@ TEST(TracedRejectedRows, PlainColumnsAreThoseOfThePlainFile) {
     layout.append_row(traced, row, 0, 1234567890123, ledger::Reason::same_account);
     plain.pop_back();
     EXPECT_EQ(traced, plain + ",t.csv,1234567890123\n");
+}
+
+TEST(PlainRejectedRow, FromTheRowTextAsFromItsFields) {
+    const std::vector<std::string> header_lines = {
+        "date,fromAccountNumber,transferAmount,toAccountNumber\n",
+        "toAccountNumber,memo,transferAmount,date,fromAccountNumber\n",
+    };
+    const std::vector<std::string> rows = {
+        "2024-01-01,A,1.50,B\nnext,row,2,C\n",   // plain: taken as views
+        "2024-01-01,A,1.50,B",                       // no line feed: the last row of a file
+        "2024-01-01,A,1.50,B\r\n",                  // CRLF
+        " 2024-01-01 ,A,1.50,B\n",                   // blanks the reader trims
+        "2024-01-01,\"a,1\",1.50,\"say \"\"hi\"\"\"\n",  // quoted
+        "2024-01-01,A,1.50\n",                       // short: a shape the reader reports, not the shortcut
+        "B,,-3,2024-01-01,A\n",                      // an empty extra column
+        "B,\"multi\nline memo\",-3,2024-01-01,A\n",  // a quoted line break
+        "B,memo,-3,2024-01-01,A\nC,x,1,2024-01-02,D\n",
+    };
+    for (const std::string& header_line : header_lines) {
+        const ledger::HeaderMap header = header_of(header_line);
+        for (const std::string& row : rows) {
+            std::string from_text, from_fields;
+            ledger::append_rejected_row(from_text, row, header, ledger::Reason::cross_country);
+            ledger::append_rejected_row(from_fields, ledger::fields_of_row(row, header), ledger::Reason::cross_country);
+            EXPECT_EQ(from_text, from_fields) << header_line << row;
+        }
+    }
+    std::string plain;
+    ledger::append_rejected_row(plain, "B,memo,-3,2024-01-01,A\n", header_of(header_lines[1]), ledger::Reason::same_account);
+    EXPECT_EQ(plain, "2024-01-01,A,-3,B,same_account\n");
 }
 
 }  // namespace

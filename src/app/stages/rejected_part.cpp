@@ -1,84 +1,173 @@
 #include "rejected_part.hpp"
 
 #include <algorithm>
+#include <boost/sort/pdqsort/pdqsort.hpp>
+#include <cstring>
+#include <memory>
+#include <optional>
 
 #include "ingest_common.hpp"
+#include "ledger/input_file.hpp"
 #include "ledger/order.hpp"
 #include "ledger/output.hpp"
+#include "ledger/prefault.hpp"
 #include "ledger/splitters.hpp"
 #include "step.hpp"
 
 namespace ledger {
 namespace {
 
-void sort_by_order(std::vector<Rejection>& rejections) { sort_for_replay(rejections); }
-void sort_by_order(std::vector<TracedRejection>& rejections) {
-    std::sort(rejections.begin(), rejections.end(), [](const auto& a, const auto& b) { return replay_before(a, b); });
-}
-
-// This rank's contiguous range of every rank's records, in replay order.
-template <class Record>
-std::vector<Record> range_of_rank(std::vector<Record> records, mpi::Exchange& exchange) {
-    const int ranks = exchange.size();
-    sort_by_order(records);
-    // Regular samples: ranks of them from each rank's sorted list, so that each range holds at most about
-    // twice its fair share whatever the ranks hold.
-    mpi::Bytes samples;
-    for (int k = 0; k < ranks && !records.empty(); ++k)
-        mpi::append_value(samples, records[records.size() * size_t(k) / size_t(ranks)].order);
-    std::vector<OrderKey> all_samples;
-    for (const mpi::Bytes& bytes : exchange.all_gather_bytes(samples)) {
-        mpi::ByteReader in(bytes);
-        for (const OrderKey& key : in.items<OrderKey>(bytes.size() / sizeof(OrderKey))) all_samples.push_back(key);
-    }
-    const std::vector<OrderKey> splitters = choose_splitters(std::move(all_samples), ranks);
-    std::vector<mpi::Bytes> to_range(static_cast<size_t>(ranks));
-    const std::span<const Record> sorted(records);
-    size_t begin = 0;
-    for (int r = 0; r < ranks; ++r) {
-        size_t end = sorted.size();
-        if (size_t(r) < splitters.size())
-            end = size_t(std::lower_bound(sorted.begin() + std::ptrdiff_t(begin), sorted.end(), splitters[size_t(r)],
-                                          [](const Record& a, const OrderKey& key) { return a.order < key; }) -
-                         sorted.begin());
-        mpi::append_bytes(to_range[size_t(r)], sorted.subspan(begin, end - begin));
-        begin = end;
-    }
-    std::vector<Record>().swap(records);
-    std::vector<Record> mine;
-    for (const mpi::Bytes& bytes : exchange.exchange_bytes(std::move(to_range))) {
-        mpi::ByteReader in(bytes);
-        const std::vector<Record> run = in.items<Record>(bytes.size() / sizeof(Record));
-        mine.insert(mine.end(), run.begin(), run.end());
-    }
-    sort_by_order(mine);
-    return mine;
-}
-
-// Each rejection goes to the rank that parsed its row, which knows the line its part starts on and numbers
-// its rows by counting the line feeds of its own part once: no rank reads more than its share, and the
-// lines do not depend on the rank count.
-std::vector<TracedRejection> number_at_parsers(const std::vector<Rejection>& rejections, const TransferShare& share,
-                                               mpi::Exchange& exchange) {
-    const size_t ranks = size_t(exchange.size()), rank = size_t(exchange.rank());
+// Every rejection to the rank that parsed its row: that rank reads its own share again, and no other.
+std::vector<Rejection> at_parsers(const std::vector<Rejection>& rejections, const TransferShare& share,
+                                  mpi::Exchange& exchange) {
+    const size_t ranks = size_t(exchange.size());
     std::vector<mpi::Bytes> to_parser(ranks);
     for (const Rejection& r : rejections) {
         const std::vector<uint64_t>& cuts = share.parts[position_file(r.position())].cuts;
         const size_t after = size_t(std::upper_bound(cuts.begin(), cuts.end(), position_offset(r.position())) - cuts.begin());
-        mpi::append_value(to_parser[std::clamp<size_t>(after, 1, ranks) - 1], TracedRejection{r.order, 0});
+        mpi::append_value(to_parser[std::clamp<size_t>(after, 1, ranks) - 1], r);
     }
-    std::vector<TracedRejection> mine;
+    std::vector<Rejection> mine;
     for (const mpi::Bytes& bytes : exchange.exchange_bytes(std::move(to_parser))) {
         mpi::ByteReader in(bytes);
-        const std::vector<TracedRejection> run = in.items<TracedRejection>(bytes.size() / sizeof(TracedRejection));
+        const std::vector<Rejection> run = in.items<Rejection>(bytes.size() / sizeof(Rejection));
         mine.insert(mine.end(), run.begin(), run.end());
     }
-    std::vector<LinePoint> starts;
-    for (const TransferFilePart& part : share.parts) starts.push_back({part.cuts[rank], part.first_line});
-    std::vector<uint64_t> released;
-    for (const LinePoint& start : starts) released.push_back(start.offset);
-    step(exchange, [&] { number_rejected_lines(mine, starts, line_feeds_through(share.files, std::move(released))); });
     return mine;
+}
+
+// Rows formatted at their parser: each one's key in replay order and its bytes in `text`.
+struct MadeRows {
+    struct Row {
+        OrderKey order;
+        uint64_t begin;
+        uint64_t size;
+    };
+    std::string text;
+    std::vector<Row> rows;
+
+    void add(OrderKey order, size_t text_before) { rows.push_back({order, text_before, text.size() - text_before}); }
+};
+
+// This rank's rejected rows, formatted, read in file order through its own share of each file. Traced
+// rows (with a layout) first get their lines, counted from the start of this rank's part, whose line the
+// read found.
+MadeRows make_rows(std::vector<Rejection> mine, const TransferShare& share, int rank, const TracedRejectedRows* traced) {
+    std::vector<std::unique_ptr<ForwardReader>> readers;
+    for (const InputFile& file : share.files) readers.push_back(std::make_unique<ForwardReader>(file));
+    const auto row_text = [&](uint64_t position) {
+        return readers[position_file(position)]->from(position_offset(position));
+    };
+    MadeRows made;
+    reserve_huge(made.text, mine.size() * 64);
+    made.rows.reserve(mine.size());
+    if (traced) {
+        std::vector<TracedRejection> numbered;
+        numbered.reserve(mine.size());
+        for (const Rejection& r : mine) numbered.push_back({r.order, 0});
+        std::vector<Rejection>().swap(mine);
+        std::vector<LinePoint> starts;
+        for (const TransferFilePart& part : share.parts) starts.push_back({part.cuts[size_t(rank)], part.first_line});
+        number_rejected_lines(numbered, starts, [&](uint32_t file, uint64_t begin, uint64_t end) {
+            return readers[file]->count_line_feeds(begin, end);
+        });
+        for (const TracedRejection& r : numbered) {
+            const size_t before = made.text.size();
+            traced->append_row(made.text, row_text(r.position()), position_file(r.position()), r.line, r.reason());
+            made.add(r.order, before);
+        }
+        return made;
+    }
+    boost::sort::pdqsort_branchless(mine.begin(), mine.end(), [](const Rejection& a, const Rejection& b) { return a.position() < b.position(); });
+    for (const Rejection& r : mine) {
+        const size_t before = made.text.size();
+        append_rejected_row(made.text, row_text(r.position()), share.headers[position_file(r.position())], r.reason());
+        made.add(r.order, before);
+    }
+    return made;
+}
+
+// Each rank's contiguous range of the rows in replay order: the rows sorted here, cut at splitters
+// agreed from every rank's regular samples, and sent with their text, one message per rank pair.
+std::string range_of_rank(MadeRows made, mpi::Exchange& exchange) {
+    using Row = MadeRows::Row;
+    const int ranks = exchange.size();
+    const auto before = [](const Row& a, const Row& b) { return a.order < b.order; };
+    // Made in file order, which is nearly replay order for a day exported in time order: a pattern the
+    // pattern-defeating quicksort goes through in about one pass.
+    boost::sort::pdqsort_branchless(made.rows.begin(), made.rows.end(), before);
+    mpi::Bytes samples;
+    const size_t sample_count = samples_per_rank(ranks);
+    for (size_t k = 0; k < sample_count && !made.rows.empty(); ++k)
+        mpi::append_value(samples, RegularSample{made.rows[made.rows.size() * k / sample_count].order, made.rows.size()});
+    std::vector<RegularSample> all_samples;
+    for (const mpi::Bytes& bytes : exchange.all_gather_bytes(samples)) {
+        mpi::ByteReader in(bytes);
+        for (const RegularSample& s : in.items<RegularSample>(bytes.size() / sizeof(RegularSample))) all_samples.push_back(s);
+    }
+    const std::vector<OrderKey> splitters = choose_splitters(std::move(all_samples), ranks);
+    // To each rank: the number of its rows, their keys and sizes, then their text.
+    std::vector<mpi::Bytes> to_range(static_cast<size_t>(ranks));
+    size_t begin = 0;
+    for (int r = 0; r < ranks; ++r) {
+        size_t end = made.rows.size();
+        if (size_t(r) < splitters.size())
+            end = size_t(std::lower_bound(made.rows.begin() + std::ptrdiff_t(begin), made.rows.end(), splitters[size_t(r)],
+                                          [](const Row& row, const OrderKey& key) { return row.order < key; }) -
+                         made.rows.begin());
+        uint64_t text_bytes = 0;
+        for (size_t i = begin; i < end; ++i) text_bytes += made.rows[i].size;
+        mpi::Bytes& out = to_range[size_t(r)];
+        const uint64_t count = end - begin;
+        out.resize(sizeof count + count * sizeof(Row) + text_bytes);
+        char* at = out.data();
+        std::memcpy(at, &count, sizeof count);
+        at += sizeof count;
+        std::memcpy(at, made.rows.data() + begin, count * sizeof(Row));
+        at += count * sizeof(Row);
+        for (size_t i = begin; i < end; ++i) {
+            std::memcpy(at, made.text.data() + made.rows[i].begin, made.rows[i].size);
+            at += made.rows[i].size;
+        }
+        begin = end;
+    }
+    std::vector<Row>().swap(made.rows);
+    std::string().swap(made.text);
+    const std::vector<mpi::Bytes> received = exchange.exchange_bytes(std::move(to_range));
+    // Each sender's run is in replay order: merged, not sorted. A row's begin becomes the place of its text
+    // among all the received bytes, taken in sender order.
+    std::vector<Row> rows;
+    std::vector<size_t> run_ends{0};
+    std::vector<uint64_t> text_starts;  // where each sender's text starts in `received[sender]`
+    uint64_t total = 0;
+    for (const mpi::Bytes& bytes : received) {
+        uint64_t count = 0;
+        std::memcpy(&count, bytes.data(), sizeof count);
+        const size_t first = rows.size();
+        rows.resize(first + count);
+        std::memcpy(rows.data() + first, bytes.data() + sizeof count, count * sizeof(Row));
+        text_starts.push_back(sizeof count + count * sizeof(Row));
+        for (size_t i = first; i < rows.size(); ++i) {
+            rows[i].begin = total;
+            total += rows[i].size;
+        }
+        run_ends.push_back(rows.size());
+    }
+    for (size_t width = 1; width + 1 < run_ends.size(); width *= 2)
+        for (size_t i = 0; i + width + 1 < run_ends.size(); i += 2 * width)
+            std::inplace_merge(rows.begin() + std::ptrdiff_t(run_ends[i]), rows.begin() + std::ptrdiff_t(run_ends[i + width]),
+                               rows.begin() + std::ptrdiff_t(run_ends[std::min(i + 2 * width, run_ends.size() - 1)]), before);
+    // From a place among all received bytes back to its sender's buffer.
+    std::vector<uint64_t> sender_starts{0};
+    for (size_t sender = 0; sender < received.size(); ++sender)
+        sender_starts.push_back(sender_starts.back() + received[sender].size() - text_starts[sender]);
+    std::string text;
+    reserve_huge(text, total);
+    for (const Row& row : rows) {
+        const size_t sender = size_t(std::upper_bound(sender_starts.begin(), sender_starts.end(), row.begin) - sender_starts.begin()) - 1;
+        text.append(received[sender].data() + text_starts[sender] + (row.begin - sender_starts[sender]), row.size);
+    }
+    return text;
 }
 
 OutputPart at_offsets(std::string header, std::string rows, mpi::Exchange& exchange) {
@@ -95,24 +184,15 @@ OutputPart at_offsets(std::string header, std::string rows, mpi::Exchange& excha
 
 OutputPart rejected_part(std::vector<Rejection> rejections, const TransferShare& share, const Options& options,
                          mpi::Exchange& exchange) {
-    std::string rows;
-    if (options.rejected_columns == RejectedColumns::traced) {
-        std::vector<TracedRejection> numbered = number_at_parsers(rejections, share, exchange);
-        std::vector<Rejection>().swap(rejections);
-        const TracedRejectedRows layout = traced_rejected_rows(options, share.files, share.headers);
-        for (const TracedRejection& r : range_of_rank(std::move(numbered), exchange)) {
-            const uint32_t file = position_file(r.position());
-            layout.append_row(rows, share.files[file].text().substr(position_offset(r.position())), file, r.line,
-                              r.reason());
-        }
-        return at_offsets(layout.header(), std::move(rows), exchange);
-    }
-    for (const Rejection& r : range_of_rank(std::move(rejections), exchange)) {
-        const uint32_t file = position_file(r.position());
-        const std::string_view text = share.files[file].text().substr(position_offset(r.position()));
-        append_rejected_row(rows, fields_of_row(text, share.headers[file]), r.reason());
-    }
-    return at_offsets(std::string(kRejectedHeader), std::move(rows), exchange);
+    std::vector<Rejection> mine = at_parsers(rejections, share, exchange);
+    std::vector<Rejection>().swap(rejections);
+    std::optional<TracedRejectedRows> traced;
+    if (options.rejected_columns == RejectedColumns::traced)
+        traced.emplace(traced_rejected_rows(options, share.files, share.headers));
+    MadeRows made;
+    step(exchange, [&] { made = make_rows(std::move(mine), share, exchange.rank(), traced ? &*traced : nullptr); });
+    return at_offsets(traced ? traced->header() : std::string(kRejectedHeader), range_of_rank(std::move(made), exchange),
+                      exchange);
 }
 
 }  // namespace ledger

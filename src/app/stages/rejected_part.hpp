@@ -1,9 +1,10 @@
 // Stage 5b: the rejected transfers in global replay order (instant, then input order), each rank writing
-// one contiguous range. Each rank sorts its own rejections (those it found at parse time and in replay),
-// the ranks agree on splitters sampled at regular intervals from the sorted lists, and one exchange sends
-// every rejection to the rank whose range holds it. Rows are read again from the transactions files, so
-// that their values appear exactly as written. With --rejected-columns traced, each rejection first goes to
-// the rank that parsed its row, which finds the row's line (rejected_trace.hpp).
+// one contiguous range. Each rejection first goes back to the rank that parsed its row, which reads its own
+// share of the files again, forward (ForwardReader), and formats its rejected rows with the values exactly
+// as written (with --rejected-columns traced, after numbering their lines). The formatted rows are then
+// sorted in replay order, the ranks agree on splitters from weighted regular samples of the sorted lists,
+// and one exchange sends each row's text to the rank whose range holds it, which merges the sorted runs.
+// No rank reads more of the input than its share, and each range is within a few percent of even.
 #pragma once
 
 #include <vector>
