@@ -90,6 +90,13 @@ int agreed_exit(RunSummary& summary, const AgreedFailure& agreed) {
     return summary.exit_code;
 }
 
+// What an already applied run reports: nothing applied, as when it stops before the job.
+void forget_results(RunSummary& summary) {
+    summary.accounts = summary.countries = summary.transfers = summary.accepted = summary.bad_rows = 0;
+    summary.rejected = {};
+    summary.amount_moved.reset();
+}
+
 uint64_t total_rejected(const RunSummary& summary) {
     uint64_t n = 0;
     for (uint64_t r : summary.rejected) n += r;
@@ -109,26 +116,30 @@ std::vector<std::string> command_line_without_secrets(int argc, const char* cons
 
 int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summary) {
     std::unique_ptr<db::Session> session;  // rank 0's
+    std::optional<db::TransactionsHasher> hashing;  // rank 0's
     Staging staging;                       // rank 0 makes and removes it; the others learn its path
     db::RunRecord run;
+    bool checked_under_lock = false;
     std::string applied_at;
     std::string staging_dir;
     StageSeconds db_stages;
+    const auto take_digest = [&run](const db::TransactionsDigest& digest) {
+        run.files_sha256 = digest.per_file;
+        if (run.run_id.empty()) run.run_id = digest.all_files;
+    };
     try {
         root_step(exchange, [&] {
             const auto read_started = std::chrono::steady_clock::now();
             // Before any heavy work, as the job itself does: a bad output path fails in a second.
             for (const std::string* path : {&options.output, &options.rejected})
                 if (!path->empty()) check_output_path(*path);
-            // The SHA-256 of the transactions is computed while the table is read: the two take about as
-            // long, and the hash needs only a core the database is not using.
-            auto hashing = std::async(std::launch::async, [&] { return db::digest_files(options.transactions); });
+            // The read keeps two cores busy when the server is on this machine (the server and this
+            // client): only a third core hashes for nothing. Otherwise the hash waits for the write-back.
+            hashing.emplace(options.transactions, std::thread::hardware_concurrency() <= 2);
             run.files = options.transactions;
             run.run_id = options.run_id;
             session = std::make_unique<db::Session>(options.db);
-            // A named run is checked without the lock first, so that a re-run says so at once; every run is
-            // checked again under the lock, in case a run with the same id committed while this one waited.
-            // A run named by its digest learns it after the read: its re-run reads the table for nothing.
+            // A named run is checked without the lock first, so that a re-run says so at once.
             if (!run.run_id.empty())
                 if (auto at = session->applied_at(run.run_id)) {
                     applied_at = *at;
@@ -141,12 +152,14 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
             summary.accounts =
                 session->export_accounts(staging.path("accounts.csv"), options.fixed_scale.value_or(kMaxScale));
             db_stages.emplace_back("db_read", seconds_since(read_started));  // connect, lock, COPY out
-            const auto hash_waited = std::chrono::steady_clock::now();
-            const db::TransactionsDigest digest = hashing.get();
-            db_stages.emplace_back("db_hash", seconds_since(hash_waited));  // what the read did not hide
-            run.files_sha256 = digest.per_file;
-            if (run.run_id.empty()) run.run_id = digest.all_files;
-            if (auto at = session->applied_at(run.run_id)) applied_at = *at;
+            // Checked again under the lock, in case a run with the same id committed while this one waited;
+            // here if the id is known (named, or the hash done), else after the job.
+            if (auto digest = hashing->done()) take_digest(*digest);
+            else hashing->hold();  // the job's ranks want every core
+            if (!run.run_id.empty()) {
+                checked_under_lock = true;
+                if (auto at = session->applied_at(run.run_id)) applied_at = *at;
+            }
         });
         // Rank 0 tells the others what it found: "A" (already applied) or "R" and the staging directory.
         mpi::Bytes shared;
@@ -159,10 +172,12 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
     } catch (const AgreedFailure& agreed) {
         return agreed_exit(summary, agreed);
     }
+    const auto say_already_applied = [&] {
+        std::fprintf(stderr, "ledger: run %s already applied at %s to the %s; nothing changed\n",
+                     one_line(run.run_id).c_str(), applied_at.c_str(), session->describe().c_str());
+    };
     if (staging_dir.empty()) {
-        if (exchange.is_root())
-            std::fprintf(stderr, "ledger: run %s already applied at %s to the %s; nothing changed\n",
-                         one_line(run.run_id).c_str(), applied_at.c_str(), session->describe().c_str());
+        if (exchange.is_root()) say_already_applied();
         summary.ok = true;
         summary.exit_code = 0;
         return 0;
@@ -179,6 +194,16 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
     try {
         root_step(exchange, [&] {
             const auto write_started = std::chrono::steady_clock::now();
+            hashing->go_on();  // alongside the UPDATE, which keeps the server busy and this client idle
+            session->write_balances(job.output);
+            const auto hash_waited = std::chrono::steady_clock::now();
+            take_digest(hashing->result());
+            summary.stages_seconds.emplace_back("db_hash", seconds_since(hash_waited));  // what was not hidden
+            if (!checked_under_lock)
+                if (auto at = session->applied_at(run.run_id)) {
+                    applied_at = *at;  // rolled back as the session closes: the balances written go
+                    return;
+                }
             run.started_unix_seconds = summary.started_unix_seconds;
             run.ranks = exchange.size();
             run.accounts = summary.accounts;
@@ -188,7 +213,7 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
             run.bad_rows = summary.bad_rows;
             run.amount_moved = summary.amount_moved;
             run.ledger_version = summary.version;
-            session->write_back(job.output, job.rejected, run);
+            session->record_run(job.rejected, run);
             summary.stages_seconds.emplace_back("db_write_back", seconds_since(write_started));
             pause_before_commit_for_tests();
             const auto commit_started = std::chrono::steady_clock::now();
@@ -206,6 +231,13 @@ int run_db_job(const Options& options, mpi::Exchange& exchange, RunSummary& summ
         });
     } catch (const AgreedFailure& agreed) {
         return agreed_exit(summary, agreed);
+    }
+    if (exchange.is_root() && !applied_at.empty()) {
+        // Found only now (a run named by its hash, on a machine with no core to spare for it during the
+        // read): the job ran, nothing of it is kept, and the report says nothing was applied.
+        say_already_applied();
+        forget_results(summary);
+        return 0;
     }
     if (exchange.is_root())
         spdlog::info("run {} applied to the {}: {} accounts, {} transfers ({} rejected)", run.run_id,

@@ -2,8 +2,8 @@
 // is behind this header, and only src/db links libpq (the rest of the program builds without it).
 //
 // One session does a run's whole database work, in ONE transaction from the read to the commit:
-//   applied_at (no lock) -> begin_locked -> applied_at again -> export_accounts -> ... the job runs ...
-//   -> write_back -> commit.
+//   applied_at (no lock) -> begin_locked -> export_accounts -> ... the job runs ... -> write_balances
+//   -> applied_at again, under the lock -> record_run -> commit.
 // The table lock taken at the start (SHARE ROW EXCLUSIVE: readers go on, writers wait) is held until the
 // commit, so the balances the run read are the ones it replaces: a second run, or anyone else writing to
 // ledger.accounts, waits for this one, and no update can be lost. A connection that dies, a killed
@@ -29,7 +29,33 @@ struct TransactionsDigest {
     std::string all_files;
     std::vector<std::string> per_file;
 };
-TransactionsDigest digest_files(const std::vector<std::string>& paths);
+// `between_blocks` is called before each 4 MiB block is read; it may wait, or throw to stop the work.
+TransactionsDigest digest_files(const std::vector<std::string>& paths,
+                                const std::function<void()>& between_blocks = [] {});
+
+// The digest, made on a thread of its own that can be held between blocks. Hashing a day's files takes
+// a core for about a second per 1.5 GB: it is given one while rank 0 only waits for the server (during
+// the write-back's UPDATE the client is idle and the server uses one core), not while the job's ranks
+// want every core.
+class TransactionsHasher {
+public:
+    // Starts hashing at once, or held until go_on() when `start_held`.
+    TransactionsHasher(std::vector<std::string> paths, bool start_held);
+    ~TransactionsHasher();  // stops at the next block and waits for the thread
+    TransactionsHasher(const TransactionsHasher&) = delete;
+    TransactionsHasher& operator=(const TransactionsHasher&) = delete;
+
+    void hold();   // from the next block on
+    void go_on();
+    // The digest if it is done, without waiting.
+    std::optional<TransactionsDigest> done() const;
+    // Lets it go on and waits for it. Rethrows what the hashing threw (LedgerError(io)).
+    TransactionsDigest result();
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 // What the runs table records of an applied run (db/schema.sql).
 struct RunRecord {
@@ -68,10 +94,11 @@ public:
     // `max_fraction_digits` (--fixed-scale). Returns the number of accounts.
     uint64_t export_accounts(const std::string& csv_path, int max_fraction_digits);
 
-    // Inside the transaction: the closing balances (a balances CSV) replace the table's, the rejected
-    // transfers (a rejected CSV, or "" for none) and the runs row are added. Throws LedgerError(bad_input)
-    // naming the account if the column cannot hold a balance exactly.
-    void write_back(const std::string& balances_csv, const std::string& rejected_csv, const RunRecord& run);
+    // Inside the transaction: the closing balances (a balances CSV) replace the table's. Throws
+    // LedgerError(bad_input) naming the account if the column cannot hold a balance exactly.
+    void write_balances(const std::string& balances_csv);
+    // Inside the transaction: the runs row and the rejected transfers (a rejected CSV, or "" for none).
+    void record_run(const std::string& rejected_csv, const RunRecord& run);
 
     void commit();
 

@@ -7,9 +7,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <span>
+#include <thread>
 
 #include "database.hpp"
 #include "ledger/errors.hpp"
@@ -38,7 +43,7 @@ std::string hex_of(EVP_MD_CTX* d) {
 
 }  // namespace
 
-TransactionsDigest digest_files(const std::vector<std::string>& paths) {
+TransactionsDigest digest_files(const std::vector<std::string>& paths, const std::function<void()>& between_blocks) {
     TransactionsDigest result;
     const Digest all = new_sha256();
     std::vector<char> buffer(size_t{4} << 20);
@@ -47,6 +52,12 @@ TransactionsDigest digest_files(const std::vector<std::string>& paths) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) fail(ExitCode::io, "cannot read input '" + path + "': " + std::strerror(errno));
         for (;;) {
+            try {
+                between_blocks();
+            } catch (...) {
+                ::close(fd);
+                throw;
+            }
             const ssize_t n = ::read(fd, buffer.data(), buffer.size());
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) {
@@ -64,6 +75,74 @@ TransactionsDigest digest_files(const std::vector<std::string>& paths) {
     }
     result.all_files = paths.size() == 1 ? result.per_file[0] : hex_of(all.get());
     return result;
+}
+
+namespace {
+
+// Thrown from between_blocks to end a hashing the hasher's owner no longer wants.
+struct Stopped {};
+
+}  // namespace
+
+struct TransactionsHasher::State {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool held = false, stopping = false;
+    std::shared_future<TransactionsDigest> digest;
+    std::thread thread;
+};
+
+TransactionsHasher::TransactionsHasher(std::vector<std::string> paths, bool start_held)
+    : state_(std::make_unique<State>()) {
+    State& state = *state_;
+    state.held = start_held;
+    std::promise<TransactionsDigest> promise;
+    state.digest = promise.get_future().share();
+    state.thread = std::thread([&state, paths = std::move(paths), promise = std::move(promise)]() mutable {
+        try {
+            promise.set_value(digest_files(paths, [&state] {
+                std::unique_lock<std::mutex> lock(state.mutex);
+                state.changed.wait(lock, [&state] { return !state.held || state.stopping; });
+                if (state.stopping) throw Stopped{};
+            }));
+        } catch (const Stopped&) {
+            promise.set_exception(std::make_exception_ptr(LedgerError(ExitCode::internal, "hashing stopped")));
+        } catch (...) {
+            promise.set_exception(std::current_exception());
+        }
+    });
+}
+
+TransactionsHasher::~TransactionsHasher() {
+    {
+        const std::lock_guard<std::mutex> lock(state_->mutex);
+        state_->stopping = true;
+    }
+    state_->changed.notify_all();
+    state_->thread.join();
+}
+
+void TransactionsHasher::hold() {
+    const std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->held = true;
+}
+
+void TransactionsHasher::go_on() {
+    {
+        const std::lock_guard<std::mutex> lock(state_->mutex);
+        state_->held = false;
+    }
+    state_->changed.notify_all();
+}
+
+std::optional<TransactionsDigest> TransactionsHasher::done() const {
+    if (state_->digest.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
+    return state_->digest.get();
+}
+
+TransactionsDigest TransactionsHasher::result() {
+    go_on();
+    return state_->digest.get();
 }
 
 }  // namespace ledger::db

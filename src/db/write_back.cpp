@@ -1,6 +1,7 @@
 // Writing a run back, inside the transaction that read it: the closing balances by one COPY into a
-// temporary table and one UPDATE ... FROM (checked afterwards where the column could round them), then
-// the runs row and the rejected transfers. Nothing is visible before the commit.
+// temporary table and one UPDATE ... FROM (checked afterwards where the column could round them); then,
+// once the run id is known not to be applied, the runs row and the rejected transfers. Nothing is visible
+// before the commit.
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "database.hpp"
 #include "ledger/csv.hpp"
 #include "ledger/input_file.hpp"
+#include "ledger/plain_row.hpp"
 #include "pg.hpp"
 
 namespace ledger::db {
@@ -74,23 +76,39 @@ void append_bigint_field(std::string& out, uint64_t value) {
     append_big_endian(out, value, 8);
 }
 
-// The rows of the binary COPY below, from the job's rejected CSV, in chunks of about 1 MiB.
+// The rows of the binary COPY below, from the job's rejected CSV, in chunks of about 1 MiB. The CSV is
+// this run's own: its rows are nearly all plain (plain_row.hpp) and are split as views, without the
+// general reader, which takes the others.
 void make_rejected_rows(std::string_view rejected_csv, uint64_t run_number, ChunkQueue& queue) {
-    constexpr size_t kColumns = 7, kFromCsv = 5, kChunkBytes = size_t{1} << 20;
+    constexpr size_t kColumns = 7, kFromCsv = 5, kChunkBytes = size_t{1} << 20, kMaxPlainColumns = 64;
     std::string chunk("PGCOPY\n\377\r\n\0", 11);
     append_big_endian(chunk, 0, 4);  // flags: no OIDs
     append_big_endian(chunk, 0, 4);  // no header extension
     CsvReader reader(rejected_csv);
     CsvRow row;
     if (reader.next(row)) {  // the header
+        const size_t columns = row.fields.size();
+        if (columns < kFromCsv) fail(ExitCode::internal, "the staged rejected transfers have a short header");
         uint64_t seq = 0;
-        while (reader.next(row)) {
-            if (row.fields.size() < kFromCsv)
-                fail(ExitCode::internal, "the staged rejected transfers have a short row at line " + std::to_string(row.line));
+        std::string_view plain[kMaxPlainColumns];
+        const auto add = [&](auto field) {
             append_big_endian(chunk, kColumns, 2);
             append_bigint_field(chunk, run_number);
             append_bigint_field(chunk, ++seq);
-            for (size_t f = 0; f < kFromCsv; ++f) append_field(chunk, row.fields[f]);
+            for (size_t f = 0; f < kFromCsv; ++f) append_field(chunk, field(f));
+        };
+        for (size_t pos = reader.consumed(); pos < rejected_csv.size();) {
+            if (const size_t after = columns <= kMaxPlainColumns ? split_plain_row(rejected_csv, pos, plain, columns) : 0) {
+                add([&](size_t f) { return plain[f]; });
+                pos = after;
+            } else {
+                reader.seek(pos, 0);
+                if (!reader.next(row)) break;
+                if (row.fields.size() != columns)
+                    fail(ExitCode::internal, "the staged rejected transfers have a malformed row after row " + std::to_string(seq));
+                add([&](size_t f) { return std::string_view(row.fields[f]); });
+                pos = reader.consumed();
+            }
             if (chunk.size() >= kChunkBytes && !queue.push(std::exchange(chunk, std::string()))) return;
         }
     }
@@ -129,7 +147,7 @@ void copy_rejected(Connection& c, const std::string& rejected_csv, uint64_t run_
 
 }  // namespace
 
-void Session::write_back(const std::string& balances_csv, const std::string& rejected_csv, const RunRecord& run) {
+void Session::write_balances(const std::string& balances_csv) {
     Connection& c = impl_->conn;
     c.exec("CREATE TEMP TABLE ledger_closing (account_number text, country text, balance numeric) ON COMMIT DROP");
     c.copy_in_file("COPY ledger_closing FROM STDIN (FORMAT csv, HEADER true)", balances_csv);
@@ -148,6 +166,10 @@ void Session::write_back(const std::string& balances_csv, const std::string& rej
                                  "AND attname = 'balance'",
                                  {}, PGRES_TUPLES_OK);
     if (PQntuples(typmod.get()) == 1 && std::string_view(PQgetvalue(typmod.get(), 0, 0)) != "-1") check_written(c);
+}
+
+void Session::record_run(const std::string& rejected_csv, const RunRecord& run) {
+    Connection& c = impl_->conn;
     const Result inserted = c.exec("INSERT INTO ledger.runs (run_id, transactions_files, transactions_sha256, started_at, finished_at, ranks, "
            "accounts, transfers, accepted, rejected, bad_rows, amount_moved, ledger_version) "
            "VALUES ($1, $2, $3, to_timestamp($4), clock_timestamp(), $5, $6, $7, $8, $9, $10, NULLIF($11, '')::numeric, $12) "
