@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <boost/sort/pdqsort/pdqsort.hpp>
 #include <cstring>
-#include <memory>
 #include <optional>
 
 #include "ingest_common.hpp"
@@ -53,10 +52,17 @@ struct MadeRows {
 // rows (with a layout) first get their lines, counted from the start of this rank's part, whose line the
 // read found.
 MadeRows make_rows(std::vector<Rejection> mine, const TransferShare& share, int rank, const TracedRejectedRows* traced) {
-    std::vector<std::unique_ptr<ForwardReader>> readers;
-    for (const InputFile& file : share.files) readers.push_back(std::make_unique<ForwardReader>(file));
+    // One file open at a time: the rows come in file order, and a run may name more files than a process
+    // may hold open.
+    std::optional<ForwardReader> reader;
+    uint32_t reader_file = UINT32_MAX;
+    const auto reader_of = [&](uint32_t file) -> ForwardReader& {
+        if (file != reader_file) reader.emplace(share.files[file]);
+        reader_file = file;
+        return *reader;
+    };
     const auto row_text = [&](uint64_t position) {
-        return readers[position_file(position)]->from(position_offset(position));
+        return reader_of(position_file(position)).from(position_offset(position));
     };
     MadeRows made;
     reserve_huge(made.text, mine.size() * 64);
@@ -69,7 +75,7 @@ MadeRows make_rows(std::vector<Rejection> mine, const TransferShare& share, int 
         std::vector<LinePoint> starts;
         for (const TransferFilePart& part : share.parts) starts.push_back({part.cuts[size_t(rank)], part.first_line});
         number_rejected_lines(numbered, starts, [&](uint32_t file, uint64_t begin, uint64_t end) {
-            return readers[file]->count_line_feeds(begin, end);
+            return reader_of(file).count_line_feeds(begin, end);
         });
         for (const TracedRejection& r : numbered) {
             const size_t before = made.text.size();
