@@ -60,8 +60,8 @@ private:
 // Reads a mapped input again, forward, through a window copied with pread: for going back over a part
 // whose pages the parse released (rejected rows, their lines), where touching the mapping again would
 // fault every page back in, which costs several times the copy on a virtual machine. Offsets asked for
-// should not decrease: going back reads the window again. Whatever pread cannot give (the file gone or shrunk since it was mapped) is read
-// through the mapping, which is what the parse saw.
+// should not decrease: going back reads the window again. Whatever pread cannot give (the file gone or
+// shrunk since it was mapped) is read through the mapping, which is what the parse saw.
 class ForwardReader {
 public:
     explicit ForwardReader(const InputFile& file);

@@ -84,7 +84,8 @@ MadeRows make_rows(std::vector<Rejection> mine, const TransferShare& share, int 
         }
         return made;
     }
-    boost::sort::pdqsort_branchless(mine.begin(), mine.end(), [](const Rejection& a, const Rejection& b) { return a.position() < b.position(); });
+    boost::sort::pdqsort_branchless(mine.begin(), mine.end(),
+                                    [](const Rejection& a, const Rejection& b) { return a.position() < b.position(); });
     for (const Rejection& r : mine) {
         const size_t before = made.text.size();
         append_rejected_row(made.text, row_text(r.position()), share.headers[position_file(r.position())], r.reason());
@@ -170,7 +171,8 @@ std::string range_of_rank(MadeRows made, mpi::Exchange& exchange) {
     std::string text;
     reserve_huge(text, total);
     for (const Row& row : rows) {
-        const size_t sender = size_t(std::upper_bound(sender_starts.begin(), sender_starts.end(), row.begin) - sender_starts.begin()) - 1;
+        const size_t sender =
+            size_t(std::upper_bound(sender_starts.begin(), sender_starts.end(), row.begin) - sender_starts.begin()) - 1;
         text.append(received[sender].data() + text_starts[sender] + (row.begin - sender_starts[sender]), row.size);
     }
     return text;
