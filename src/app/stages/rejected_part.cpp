@@ -130,7 +130,7 @@ std::string range_of_rank(MadeRows made, mpi::Exchange& exchange) {
         char* at = out.data();
         std::memcpy(at, &count, sizeof count);
         at += sizeof count;
-        std::memcpy(at, made.rows.data() + begin, count * sizeof(Row));
+        if (count > 0) std::memcpy(at, made.rows.data() + begin, count * sizeof(Row));  // data() may be null
         at += count * sizeof(Row);
         for (size_t i = begin; i < end; ++i) {
             std::memcpy(at, made.text.data() + made.rows[i].begin, made.rows[i].size);
@@ -152,7 +152,7 @@ std::string range_of_rank(MadeRows made, mpi::Exchange& exchange) {
         std::memcpy(&count, bytes.data(), sizeof count);
         const size_t first = rows.size();
         rows.resize(first + count);
-        std::memcpy(rows.data() + first, bytes.data() + sizeof count, count * sizeof(Row));
+        if (count > 0) std::memcpy(rows.data() + first, bytes.data() + sizeof count, count * sizeof(Row));
         text_starts.push_back(sizeof count + count * sizeof(Row));
         for (size_t i = first; i < rows.size(); ++i) {
             rows[i].begin = total;
