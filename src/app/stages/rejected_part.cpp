@@ -141,40 +141,36 @@ std::string range_of_rank(MadeRows made, mpi::Exchange& exchange) {
     std::vector<Row>().swap(made.rows);
     std::string().swap(made.text);
     const std::vector<mpi::Bytes> received = exchange.exchange_bytes(std::move(to_range));
-    // Each sender's run is in replay order: merged, not sorted. A row's begin becomes the place of its text
-    // among all the received bytes, taken in sender order.
-    std::vector<Row> rows;
+    // Each sender's run is in replay order: merged, not sorted. A row keeps where its text is in the
+    // received bytes, which stay alive until the rows are joined.
+    struct Received {
+        OrderKey order;
+        const char* text;
+        uint64_t size;
+    };
+    std::vector<Received> rows;
     std::vector<size_t> run_ends{0};
-    std::vector<uint64_t> text_starts;  // where each sender's text starts in `received[sender]`
     uint64_t total = 0;
     for (const mpi::Bytes& bytes : received) {
-        uint64_t count = 0;
-        std::memcpy(&count, bytes.data(), sizeof count);
-        const size_t first = rows.size();
-        rows.resize(first + count);
-        if (count > 0) std::memcpy(rows.data() + first, bytes.data() + sizeof count, count * sizeof(Row));
-        text_starts.push_back(sizeof count + count * sizeof(Row));
-        for (size_t i = first; i < rows.size(); ++i) {
-            rows[i].begin = total;
-            total += rows[i].size;
+        mpi::ByteReader in(bytes);
+        const auto count = in.value<uint64_t>();
+        const char* text = bytes.data() + sizeof count + count * sizeof(Row);
+        for (const Row& row : in.items<Row>(size_t(count))) {
+            rows.push_back({row.order, text, row.size});
+            text += row.size;
+            total += row.size;
         }
         run_ends.push_back(rows.size());
     }
+    const auto received_before = [](const Received& a, const Received& b) { return a.order < b.order; };
     for (size_t width = 1; width + 1 < run_ends.size(); width *= 2)
         for (size_t i = 0; i + width + 1 < run_ends.size(); i += 2 * width)
             std::inplace_merge(rows.begin() + std::ptrdiff_t(run_ends[i]), rows.begin() + std::ptrdiff_t(run_ends[i + width]),
-                               rows.begin() + std::ptrdiff_t(run_ends[std::min(i + 2 * width, run_ends.size() - 1)]), before);
-    // From a place among all received bytes back to its sender's buffer.
-    std::vector<uint64_t> sender_starts{0};
-    for (size_t sender = 0; sender < received.size(); ++sender)
-        sender_starts.push_back(sender_starts.back() + received[sender].size() - text_starts[sender]);
+                               rows.begin() + std::ptrdiff_t(run_ends[std::min(i + 2 * width, run_ends.size() - 1)]),
+                               received_before);
     std::string text;
     reserve_huge(text, total);
-    for (const Row& row : rows) {
-        const size_t sender =
-            size_t(std::upper_bound(sender_starts.begin(), sender_starts.end(), row.begin) - sender_starts.begin()) - 1;
-        text.append(received[sender].data() + text_starts[sender] + (row.begin - sender_starts[sender]), row.size);
-    }
+    for (const Received& row : rows) text.append(row.text, row.size);
     return text;
 }
 
