@@ -39,7 +39,8 @@ size_t grouping_block_records(size_t groups) {
 
 // Lays `records` out as the groups named in `layout`, in that order, each group's records in their
 // order before. group_of(record) is the record's group, an index into `count`, which holds how many
-// records each group has. Every group appears in `layout` once. A layout or counts that break these rules
+// records each group has; it is called once per record, in order, on a copy that it may also rewrite
+// and that is laid out as rewritten (so a pass that relabels the records costs no pass of its own). Every group appears in `layout` once. A layout or counts that break these rules
 // are a LedgerError(internal), after which the records are in no particular order.
 // prefetch(record) is called kPrefetchAhead records before group_of(record): a group found through a
 // table read at random (a sender's country) misses the cache, and the dealing loop otherwise waits for
@@ -67,10 +68,11 @@ void group_stably(std::span<Record> records, std::span<const size_t> layout, std
     for (size_t i = 0; i < std::min(kPrefetchAhead, records.size()); ++i) prefetch(records[i]);
     for (size_t i = 0; i < records.size(); ++i) {
         if (i + kPrefetchAhead < records.size()) prefetch(records[i + kPrefetchAhead]);
-        const size_t g = group_of(records[i]);
+        Record record = records[i];
+        const size_t g = group_of(record);
         if (g >= groups) fail(ExitCode::internal, "a record's group is out of range");
         Record* buffer = buffers.data() + g * block;
-        buffer[filled[g]++] = records[i];
+        buffer[filled[g]++] = record;
         if (filled[g] == block) {
             std::memcpy(records.data() + written, buffer, block * sizeof(Record));  // written + block <= i + 1
             written += block;

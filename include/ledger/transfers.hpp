@@ -89,8 +89,10 @@ Reason static_reason(uint32_t from, uint32_t to, int128 amount, uint32_t from_co
 // Decides the static reasons of transfers read with interned keys, once each key's account is known:
 // key_country[key] is the country of the account with that id, or kUnknownAccount when there is none.
 // The wide amounts (sorted by position) take their transfers' reasons. The keys stay as they are.
+// When `unrejected_per_country` is given (one counter per country), it counts the transfers left to
+// replay by their sender's country: the load the countries' owners are assigned by.
 void resolve_static_reasons(std::span<Transfer> transfers, std::span<WideAmount> wide,
-                            std::span<const uint32_t> key_country);
+                            std::span<const uint32_t> key_country, std::span<uint64_t> unrejected_per_country = {});
 
 // Rescales every amount, in the records and in `wide`, to `scale`; an amount that outgrows its record
 // moves to `wide`, which stays sorted by position. Throws PositionedError(bad_input) naming the earliest

@@ -8,6 +8,7 @@
 #include "stages/account_share.hpp"
 #include "stages/balances_part.hpp"
 #include "stages/input_digests.hpp"
+#include "stages/numbered_ids.hpp"
 #include "stages/quarantine_part.hpp"
 #include "stages/rejected_part.hpp"
 #include "stages/resolve_ids.hpp"
@@ -69,37 +70,47 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
     // 2. Resolve ids: each distinct id once, at its home rank; then the static reasons.
     RankWork work;
     std::vector<uint32_t> key_country;
+    std::vector<uint64_t> per_country(accounts.countries.size(), 0);  // this rank's transfers to replay
     {
         StageTimer timer(times, Stage::resolve_ids);
         key_country = directory->resolve_countries(transfers.ids, exchange);
         step(exchange, [&] {
-            resolve_static_reasons(transfers.transfers, transfers.wide, key_country);
+            resolve_static_reasons(transfers.transfers, transfers.wide, key_country, per_country);
             split_static_rejections(transfers.transfers, transfers.wide, work.static_rejections, work.static_totals);
         });
     }
 
     // 3. Route to the countries' owners, assigned by load (transfers to replay per country).
-    std::vector<uint64_t> came_from;
-    std::vector<uint32_t> key_slot;
+    std::vector<std::vector<uint32_t>> places_from;
+    std::vector<uint32_t> key_place;
+    std::vector<uint64_t> transfers_per_owner(size_t(exchange.size()), 0);
     {
         StageTimer timer(times, Stage::partition);
-        std::vector<uint64_t> per_country(accounts.countries.size(), 0);
-        for (const Transfer& t : transfers.transfers) ++per_country[key_country[t.from]];
-        exchange.sum_in_place(per_country);
-        work.owner = assign_countries(per_country, exchange.size());
+        std::vector<uint64_t> load = per_country;
+        exchange.sum_in_place(load);
+        work.owner = assign_countries(load, exchange.size());
         for (const int o : work.owner) work.countries_owned += o == exchange.rank();
-        const std::vector<uint32_t> places = place_accounts(accounts, work.owner, exchange);
-        key_slot = directory->resolve_slots(accounts, places, transfers.ids.key_count(), exchange);
+        for (size_t c = 0; c < per_country.size(); ++c) transfers_per_owner[size_t(work.owner[c])] += per_country[c];
+        std::vector<uint32_t> share_places;
+        if (accounts.ids_are_numbers) {
+            key_place = places_in_key_order(key_country, work.owner);
+            share_places.resize(accounts.table.size());
+            for (size_t i = 0; i < share_places.size(); ++i)
+                share_places[i] = key_place[*canonical_number(accounts.table.ids[i]) - accounts.number_base];
+        } else {
+            share_places = place_accounts(accounts, work.owner, exchange);
+            key_place = directory->resolve_slots(accounts, share_places, transfers.ids.key_count(), exchange);
+        }
         figures.accounts_held = std::max<uint64_t>(accounts.table.size(), directory->accounts_held());
         directory.reset();
         transfers.ids = IdDictionary{};
-        came_from = send_accounts_to_owners(accounts, opening, work.owner, work, exchange);
+        places_from = send_accounts_to_owners(accounts, opening, share_places, work.owner, work, exchange);
         std::vector<int128>().swap(opening);
     }
     // Outside the block's timer: it times its own partition, sort and exchange, which the report would
     // otherwise count twice.
-    send_transfers_to_owners(transfers, key_country, key_slot, work.owner, work, times, exchange);
-    std::vector<uint32_t>().swap(key_slot);
+    send_transfers_to_owners(transfers, key_country, key_place, transfers_per_owner, work.owner, work, times, exchange);
+    std::vector<uint32_t>().swap(key_place);
     work.shape = RunShape{scale, work.account_index.size(), accounts.countries.size()};
     figures.accounts_held = std::max<uint64_t>(figures.accounts_held, work.account_index.size());
 
@@ -116,7 +127,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
     {
         StageTimer timer(times, Stage::collect);
         const std::vector<int128> closing =
-            return_closing_balances(accounts, work.owner, mine.closing, came_from, exchange);
+            return_closing_balances(accounts, work.owner, mine.closing, places_from, exchange);
         if (!options.rejected.empty())
             files.push_back({options.rejected, rejected_part(std::move(mine.rejections), transfers, options, exchange)});
         std::vector<BadRow> bad = std::move(accounts.bad.rows());

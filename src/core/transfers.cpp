@@ -253,7 +253,8 @@ TransferFields fields_of_row(std::string_view row_text, const HeaderMap& header)
 }
 
 void resolve_static_reasons(std::span<Transfer> transfers, std::span<WideAmount> wide,
-                            std::span<const uint32_t> key_country) {
+                            std::span<const uint32_t> key_country, std::span<uint64_t> unrejected_per_country) {
+    const bool count = !unrejected_per_country.empty();
     // The table is read at random, two entries a transfer: fetched a few transfers ahead, so that the
     // misses overlap.
     constexpr size_t kAhead = 16;
@@ -268,6 +269,7 @@ void resolve_static_reasons(std::span<Transfer> transfers, std::span<WideAmount>
         const uint32_t to = to_country == kUnknownAccount ? kUnknownAccount : t.to;
         const Reason reason = static_reason(from, to, amount_of(t, wide), from_country, to_country);
         t.order.set_reason(reason);
+        if (count && reason == Reason::none) ++unrejected_per_country[from_country];
         if (!t.wide()) continue;
         const auto at = std::lower_bound(wide.begin(), wide.end(), t.position(),
                                          [](const WideAmount& w, uint64_t position) { return w.position < position; });

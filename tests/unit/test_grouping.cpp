@@ -1,7 +1,7 @@
 // group_stably (grouping.hpp): records laid out by group in the layout's order, every group keeping its
 // records' order, for block sizes that divide the groups evenly and ones that leave every buffer partly
-// filled, one group or many, empty groups, no records, and counts or a layout that do not match (an
-// internal error, not a silently wrong layout). The expected layout is built the obvious way, with a
+// filled, one group or many, empty groups, no records, records relabelled as they are grouped, and counts
+// or a layout that do not match (an internal error, not a silently wrong layout). The expected layout is built the obvious way, with a
 // copy per group.
 #include <gtest/gtest.h>
 
@@ -80,6 +80,22 @@ TEST(GroupStably, DefaultBlockOnManyRecords) {
     const std::vector<size_t> layout{2, 0, 1};
     const std::vector<Item> want = expected_layout(items, layout);
     group(items, layout, counts_of(items, 3), 0);
+    EXPECT_EQ(items, want);
+}
+
+TEST(GroupStably, RecordsRewrittenByGroupOfAreLaidOutRewritten) {
+    std::mt19937 rng(5);
+    std::vector<uint32_t> of(5000);
+    for (uint32_t& g : of) g = uint32_t(rng() % 4);
+    std::vector<Item> items = items_of(of);
+    const std::vector<size_t> layout{3, 1, 0, 2};
+    std::vector<Item> want = expected_layout(items, layout);
+    for (Item& item : want) item.serial += 1000000;
+    const std::vector<uint64_t> count = counts_of(items, 4);
+    ledger::group_stably(std::span(items), std::span(layout), std::span(count), [](Item& item) {
+        item.serial += 1000000;
+        return size_t(item.group);
+    }, ledger::kNoPrefetch, 7);
     EXPECT_EQ(items, want);
 }
 

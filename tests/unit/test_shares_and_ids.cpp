@@ -126,13 +126,17 @@ void check_resolution(IdDictionary ids, const std::string& accounts, const std::
     ids.for_each_id([&](uint32_t key, std::string_view id) {
         if (const auto account = table.find(id)) key_country[key] = table.country[*account];
     });
-    resolve_static_reasons(by_key, wide_key, key_country);
+    std::vector<uint64_t> unrejected_per_country(table.countries.size(), 0);
+    resolve_static_reasons(by_key, wide_key, key_country, unrejected_per_country);
     ASSERT_EQ(by_key.size(), by_table.size());
+    std::vector<uint64_t> expected_per_country(table.countries.size(), 0);
     for (size_t i = 0; i < by_key.size(); ++i) {
         EXPECT_EQ(by_key[i].reason(), by_table[i].reason()) << "row " << i;
         EXPECT_EQ(by_key[i].position(), by_table[i].position());
         EXPECT_EQ(by_key[i].amount, by_table[i].amount);
+        if (by_table[i].reason() == Reason::none) ++expected_per_country[table.country[by_table[i].from]];
     }
+    EXPECT_EQ(unrejected_per_country, expected_per_country);
 }
 
 TEST(ResolveStaticReasons, SameAsReadingAgainstTheTable) {

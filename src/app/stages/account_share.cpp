@@ -118,4 +118,10 @@ AccountShare read_account_share(const std::string& path, mpi::Exchange& exchange
     return share;
 }
 
+std::optional<LedgerError> first_bad_row(const AccountShare& share) {
+    if (share.bad.rows().empty()) return std::nullopt;
+    const BadRow& row = share.bad.rows().front();  // a share's rows are read in file order
+    return LedgerError(ExitCode::bad_input, bad_row_message(row.file, row.line, row.error, row.raw), row.line);
+}
+
 }  // namespace ledger

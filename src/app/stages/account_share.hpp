@@ -4,11 +4,13 @@
 // the shares' row counts plus its place in the share.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ledger/accounts.hpp"
 #include "ledger/bad_rows.hpp"
+#include "ledger/errors.hpp"
 #include "ledger/mpi/exchange.hpp"
 
 namespace ledger {
@@ -30,5 +32,8 @@ struct AccountShare {
 // Collective. Failures (a missing file, a bad header) are agreed by every rank. Bad rows are kept
 // whatever the policy: a duplicate account earlier in the file must win over them (resolve_ids decides).
 AccountShare read_account_share(const std::string& path, mpi::Exchange& exchange);
+
+// The share's first bad row as the error a sequential read would stop at under --on-bad-row fail.
+std::optional<LedgerError> first_bad_row(const AccountShare& share);
 
 }  // namespace ledger

@@ -6,15 +6,13 @@
 namespace ledger {
 
 std::vector<int128> return_closing_balances(const AccountShare& share, std::span<const int> owner,
-                                            std::span<const int128> closing, std::span<const uint64_t> came_from,
-                                            mpi::Exchange& exchange) {
-    std::vector<mpi::Bytes> back(came_from.size(), mpi::Bytes{});
-    size_t at = 0;
-    for (size_t r = 0; r < came_from.size(); ++r) {
-        mpi::append_bytes(back[r], closing.subspan(at, size_t(came_from[r])));
-        at += size_t(came_from[r]);
+                                            std::span<const int128> closing,
+                                            std::span<const std::vector<uint32_t>> places_from, mpi::Exchange& exchange) {
+    std::vector<mpi::Bytes> back(places_from.size(), mpi::Bytes{});
+    for (size_t r = 0; r < places_from.size(); ++r) {
+        back[r].reserve(places_from[r].size() * sizeof(int128));
+        for (const uint32_t place : places_from[r]) mpi::append_value(back[r], closing[place]);
     }
-    if (at != closing.size()) fail(ExitCode::internal, "closing balances do not match the accounts received");
     std::vector<std::vector<int128>> from_owner;
     for (const mpi::Bytes& bytes : exchange.exchange_bytes(std::move(back))) {
         mpi::ByteReader in(bytes);

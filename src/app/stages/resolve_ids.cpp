@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "ledger/records.hpp"
+#include "numbered_ids.hpp"
 #include "step.hpp"
 
 namespace ledger {
@@ -27,13 +28,6 @@ std::vector<uint32_t> read_u32s(std::span<const char> bytes) {
     return values;
 }
 
-// The first bad row of the accounts file in this share, as the error a sequential read would stop at.
-std::optional<LedgerError> first_bad_row(const AccountShare& share) {
-    if (share.bad.rows().empty()) return std::nullopt;
-    const BadRow& row = share.bad.rows().front();  // a share's rows are read in file order
-    return LedgerError(ExitCode::bad_input, bad_row_message(row.file, row.line, row.error, row.raw), row.line);
-}
-
 }  // namespace
 
 int home_rank_of(std::string_view id, int ranks) {
@@ -44,24 +38,21 @@ int home_rank_of(std::string_view id, int ranks) {
     return int(hash % uint64_t(ranks));
 }
 
-int AccountDirectory::home_of(std::string_view id) const {
-    if (by_number_) return int((*canonical_number(id) - number_base_) % uint64_t(ranks_));
-    return home_rank_of(id, ranks_);
-}
-
 AccountDirectory AccountDirectory::build(const AccountShare& share, const std::string& accounts_path,
                                          BadRowPolicy policy, mpi::Exchange& exchange) {
     AccountDirectory directory;
     directory.ranks_ = exchange.size();
-    directory.by_number_ = share.ids_are_numbers;
-    directory.number_base_ = share.number_base;
+    if (share.ids_are_numbers) {
+        directory.by_number_ = true;
+        directory.country_of_key_ = replicate_countries(share, accounts_path, policy, exchange);
+        return directory;
+    }
     std::vector<mpi::Bytes> to_home(static_cast<size_t>(directory.ranks_));
     for (size_t i = 0; i < share.table.size(); ++i) {
-        mpi::Bytes& out = to_home[size_t(directory.home_of(share.table.ids[i]))];
+        mpi::Bytes& out = to_home[size_t(home_rank_of(share.table.ids[i], directory.ranks_))];
         mpi::append_value(out, share.country[i]);
         mpi::append_value(out, share.table.line[i]);
-        if (directory.by_number_) mpi::append_value(out, uint32_t(*canonical_number(share.table.ids[i]) - share.number_base));
-        else append_id(out, share.table.ids[i]);
+        append_id(out, share.table.ids[i]);
     }
     std::vector<mpi::Bytes> received = exchange.exchange_bytes(std::move(to_home));
     step(exchange, [&] {
@@ -70,42 +61,22 @@ AccountDirectory AccountDirectory::build(const AccountShare& share, const std::s
         AccountTable& table = directory.table_;
         std::optional<LedgerError> earliest = policy == BadRowPolicy::fail ? first_bad_row(share) : std::nullopt;
         std::optional<LedgerError> duplicate;
-        if (directory.by_number_)
-            directory.row_of_key_.assign((share.numbers + uint64_t(directory.ranks_) - 1) / uint64_t(directory.ranks_),
-                                         kUnknownAccount);
         std::string id;
         for (mpi::Bytes& bytes : received) {
             mpi::ByteReader in(bytes);
             uint32_t rows = 0;
             for (; !in.done(); ++rows) {
-                const uint32_t row = uint32_t(table.country.size());
                 table.country.push_back(in.value<uint32_t>());
                 table.line.push_back(in.value<uint64_t>());
-                if (!directory.by_number_) {
-                    table.ids.emplace_back(read_id(in, id));
-                    continue;
-                }
-                const uint32_t key = in.value<uint32_t>();
-                uint32_t& found = directory.row_of_key_[key / uint32_t(directory.ranks_)];
-                if (found == kUnknownAccount) {
-                    found = row;
-                } else if (!duplicate) {
-                    duplicate = LedgerError(ExitCode::bad_input,
-                                            accounts_path + ":" + std::to_string(table.line[row]) + ": duplicate account '" +
-                                                std::to_string(share.number_base + key) + "', first defined at line " +
-                                                std::to_string(table.line[found]),
-                                            table.line[row]);
-                }
+                table.ids.emplace_back(read_id(in, id));
             }
             directory.rows_from_.push_back(rows);
             mpi::Bytes().swap(bytes);
         }
-        if (!directory.by_number_) {
-            try {
-                table.build_hash_index(accounts_path);
-            } catch (const LedgerError& e) {
-                duplicate = e;
-            }
+        try {
+            table.build_hash_index(accounts_path);
+        } catch (const LedgerError& e) {
+            duplicate = e;
         }
         if (duplicate && (!earliest || duplicate->order() < earliest->order())) earliest = duplicate;
         if (earliest) throw *earliest;
@@ -114,14 +85,17 @@ AccountDirectory AccountDirectory::build(const AccountShare& share, const std::s
 }
 
 std::vector<uint32_t> AccountDirectory::resolve_countries(const IdDictionary& ids, mpi::Exchange& exchange) {
+    if (by_number_) {
+        // The dictionary's numbered keys are the table's: the id's value less the base.
+        if (country_of_key_.size() != ids.key_count()) fail(ExitCode::internal, "the numbered ids' table and dictionary differ");
+        return std::move(country_of_key_);
+    }
     asked_.assign(size_t(ranks_), {});
     std::vector<mpi::Bytes> questions(static_cast<size_t>(ranks_));
     ids.for_each_id([&](uint32_t key, std::string_view id) {
-        // Numbered, the dictionary's key is the id's value less the base, as the directory's.
-        const size_t home = by_number_ ? size_t(key % uint32_t(ranks_)) : size_t(home_rank_of(id, ranks_));
+        const size_t home = size_t(home_rank_of(id, ranks_));
         asked_[home].push_back(key);
-        if (by_number_) mpi::append_value(questions[home], key);
-        else append_id(questions[home], id);
+        append_id(questions[home], id);
     });
     const std::vector<mpi::Bytes> asked_here = exchange.exchange_bytes(std::move(questions));
     found_.assign(size_t(ranks_), {});
@@ -130,9 +104,7 @@ std::vector<uint32_t> AccountDirectory::resolve_countries(const IdDictionary& id
     for (size_t source = 0; source < asked_here.size(); ++source) {
         mpi::ByteReader in(asked_here[source]);
         while (!in.done()) {
-            uint32_t row = kUnknownAccount;
-            if (by_number_) row = row_of_key_[in.value<uint32_t>() / uint32_t(ranks_)];
-            else row = table_.find(read_id(in, id)).value_or(kUnknownAccount);
+            const uint32_t row = table_.find(read_id(in, id)).value_or(kUnknownAccount);
             found_[source].push_back(row);
             mpi::append_value(answers[source], row != kUnknownAccount ? table_.country[row] : kUnknownAccount);
         }
@@ -149,10 +121,11 @@ std::vector<uint32_t> AccountDirectory::resolve_countries(const IdDictionary& id
 
 std::vector<uint32_t> AccountDirectory::resolve_slots(const AccountShare& share, std::span<const uint32_t> share_slots,
                                                       size_t key_count, mpi::Exchange& exchange) {
+    if (by_number_) fail(ExitCode::internal, "numbered ids are placed by places_in_key_order, not the directory");
     // The homes learn their accounts' places, sent in the order the accounts were sent by build().
     std::vector<mpi::Bytes> to_home(static_cast<size_t>(ranks_));
     for (size_t i = 0; i < share.table.size(); ++i)
-        mpi::append_value(to_home[size_t(home_of(share.table.ids[i]))], share_slots[i]);
+        mpi::append_value(to_home[size_t(home_rank_of(share.table.ids[i], ranks_))], share_slots[i]);
     std::vector<uint32_t> slot_of_row;
     const std::vector<mpi::Bytes> places_here = exchange.exchange_bytes(std::move(to_home));
     for (size_t source = 0; source < places_here.size(); ++source) {

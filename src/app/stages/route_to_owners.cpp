@@ -9,13 +9,47 @@ namespace ledger {
 namespace {
 
 // Lays each record (a transfer or a wide amount: both name their sender) into the group of the rank that
-// replays its sender's country, in place and in input order within each group (grouping.hpp).
-template <class Record>
-void group_by_owner(std::vector<Record>& records, std::span<const size_t> layout, std::span<const uint64_t> count,
-                    std::span<const int> owner, std::span<const uint32_t> key_country) {
+// replays its sender's country, in place and in input order within each group (grouping.hpp), and names
+// its accounts by their places there as it goes.
+void group_by_owner(std::span<Transfer> transfers, std::span<const size_t> layout, std::span<const uint64_t> count,
+                    std::span<const int> owner, std::span<const uint32_t> key_country, std::span<const uint32_t> key_place) {
     group_stably(
-        std::span(records), layout, count, [&](const Record& r) { return size_t(owner[key_country[r.from]]); },
-        [&](const Record& r) { __builtin_prefetch(&key_country[r.from]); });
+        transfers, layout, count,
+        [&](Transfer& t) {
+            const size_t o = size_t(owner[key_country[t.from]]);
+            t.from = key_place[t.from];
+            t.to = key_place[t.to];
+            return o;
+        },
+        [&](const Transfer& t) {
+            __builtin_prefetch(&key_country[t.from]);
+            __builtin_prefetch(&key_place[t.from]);
+            __builtin_prefetch(&key_place[t.to]);
+        });
+}
+
+void group_by_owner(std::span<WideAmount> wide, std::span<const size_t> layout, std::span<const uint64_t> count,
+                    std::span<const int> owner, std::span<const uint32_t> key_country, std::span<const uint32_t> key_place) {
+    group_stably(wide, layout, count, [&](WideAmount& w) {
+        const size_t o = size_t(owner[key_country[w.from]]);
+        w.from = key_place[w.from];
+        return o;
+    });
+}
+
+// The same for one rank, which keeps every record where it is.
+void name_by_place(std::span<Transfer> transfers, std::span<WideAmount> wide, std::span<const uint32_t> key_place) {
+    // key_place is read at random: fetched a few transfers ahead, so that the misses overlap.
+    constexpr size_t kAhead = 16;
+    for (size_t i = 0; i < transfers.size(); ++i) {
+        if (i + kAhead < transfers.size()) {
+            __builtin_prefetch(&key_place[transfers[i + kAhead].from]);
+            __builtin_prefetch(&key_place[transfers[i + kAhead].to]);
+        }
+        transfers[i].from = key_place[transfers[i].from];
+        transfers[i].to = key_place[transfers[i].to];
+    }
+    for (WideAmount& w : wide) w.from = key_place[w.from];
 }
 
 }  // namespace
@@ -35,59 +69,58 @@ std::vector<uint32_t> place_accounts(const AccountShare& share, std::span<const 
     return slot;
 }
 
-std::vector<uint64_t> send_accounts_to_owners(const AccountShare& share, std::span<const int128> opening,
-                                              std::span<const int> owner, RankWork& work, mpi::Exchange& exchange) {
+std::vector<std::vector<uint32_t>> send_accounts_to_owners(const AccountShare& share, std::span<const int128> opening,
+                                                           std::span<const uint32_t> share_places,
+                                                           std::span<const int> owner, RankWork& work,
+                                                           mpi::Exchange& exchange) {
+    struct AccountToOwner {
+        int128 opening;
+        uint32_t country, place;
+    };
     std::vector<mpi::Bytes> to_owner(size_t(exchange.size()));
-    for (size_t i = 0; i < share.country.size(); ++i) {
-        mpi::Bytes& out = to_owner[size_t(owner[share.country[i]])];
-        mpi::append_value(out, opening[i]);
-        mpi::append_value(out, share.country[i]);
-    }
+    for (size_t i = 0; i < share.country.size(); ++i)
+        mpi::append_value(to_owner[size_t(owner[share.country[i]])], AccountToOwner{opening[i], share.country[i], share_places[i]});
     const std::vector<mpi::Bytes> received = exchange.exchange_bytes(std::move(to_owner));
-    std::vector<uint64_t> came_from;
+    size_t held = 0;
+    for (const mpi::Bytes& bytes : received) held += bytes.size() / sizeof(AccountToOwner);
+    work.opening.resize(held);
+    work.account_country.resize(held);
+    std::vector<std::vector<uint32_t>> places_from;
     for (const mpi::Bytes& bytes : received) {
         mpi::ByteReader in(bytes);
-        uint64_t n = 0;
-        for (; !in.done(); ++n) {
-            work.opening.push_back(in.value<int128>());
-            work.account_country.push_back(in.value<uint32_t>());
+        std::vector<uint32_t>& places = places_from.emplace_back();
+        while (!in.done()) {
+            const AccountToOwner account = in.value<AccountToOwner>();
+            if (account.place >= held) fail(ExitCode::internal, "an account's place is beyond its owner's accounts");
+            work.opening[account.place] = account.opening;
+            work.account_country[account.place] = account.country;
+            places.push_back(account.place);
         }
-        came_from.push_back(n);
     }
     // Transfers name accounts by their place here, so the replay's balances are indexed by place.
-    work.account_index.resize(work.opening.size());
+    work.account_index.resize(held);
     for (uint32_t i = 0; i < work.account_index.size(); ++i) work.account_index[i] = i;
-    return came_from;
+    return places_from;
 }
 
 void send_transfers_to_owners(TransferShare& share, std::span<const uint32_t> key_country,
-                              std::span<const uint32_t> key_slot, std::span<const int> owner, RankWork& work,
-                              StageTimes& times, mpi::Exchange& exchange) {
+                              std::span<const uint32_t> key_place, std::span<const uint64_t> transfers_per_owner,
+                              std::span<const int> owner, RankWork& work, StageTimes& times, mpi::Exchange& exchange) {
     const int ranks = exchange.size(), rank = exchange.rank();
-    std::vector<uint64_t> group_counts(size_t(ranks), 0), wide_counts(size_t(ranks), 0);
+    const std::vector<uint64_t> group_counts(transfers_per_owner.begin(), transfers_per_owner.end());
+    std::vector<uint64_t> wide_counts(size_t(ranks), 0);
     const std::vector<size_t> layout = mpi::Exchange::group_layout(rank, ranks);
     {
         StageTimer timer(times, Stage::partition);
+        // From here on an account is named by its place at its owner, where it is replayed.
         step(exchange, [&] {
-            for (const Transfer& t : share.transfers) ++group_counts[size_t(owner[key_country[t.from]])];
             for (const WideAmount& w : share.wide) ++wide_counts[size_t(owner[key_country[w.from]])];
-            if (ranks > 1) {
-                group_by_owner(share.transfers, layout, group_counts, owner, key_country);
-                group_by_owner(share.wide, layout, wide_counts, owner, key_country);
+            if (ranks == 1) {
+                name_by_place(share.transfers, share.wide, key_place);
+                return;
             }
-            // From here on an account is named by its place at its owner, where it is replayed.
-            // key_slot is read at random: fetched a few transfers ahead, so that the misses overlap.
-            constexpr size_t kAhead = 16;
-            std::span<Transfer> transfers(share.transfers);
-            for (size_t i = 0; i < transfers.size(); ++i) {
-                if (i + kAhead < transfers.size()) {
-                    __builtin_prefetch(&key_slot[transfers[i + kAhead].from]);
-                    __builtin_prefetch(&key_slot[transfers[i + kAhead].to]);
-                }
-                transfers[i].from = key_slot[transfers[i].from];
-                transfers[i].to = key_slot[transfers[i].to];
-            }
-            for (WideAmount& w : share.wide) w.from = key_slot[w.from];
+            group_by_owner(share.transfers, layout, group_counts, owner, key_country, key_place);
+            group_by_owner(share.wide, layout, wide_counts, owner, key_country, key_place);
         });
     }
     {

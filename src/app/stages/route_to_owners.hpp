@@ -15,21 +15,24 @@
 
 namespace ledger {
 
-// Collective. Per account of `share`, its place among the accounts of its owner: owners hold their
-// accounts in file order, so the place is the count of the owner's accounts in lower ranks' shares
-// (an exclusive prefix sum per owner) plus those before it in this share.
+// Collective. Per account of `share`, its place among the accounts of its owner when owners hold their
+// accounts in file order: the count of the owner's accounts in lower ranks' shares (an exclusive prefix
+// sum per owner) plus those before it in this share.
 std::vector<uint32_t> place_accounts(const AccountShare& share, std::span<const int> owner, mpi::Exchange& exchange);
 
-// Collective. Sends each account of `share` with its opening balance to its owner, and fills the
-// accounts of `work` with what this rank receives (in place order). Returns how many came from each rank,
-// which is how many closing balances go back to it.
-std::vector<uint64_t> send_accounts_to_owners(const AccountShare& share, std::span<const int128> opening,
-                                              std::span<const int> owner, RankWork& work, mpi::Exchange& exchange);
+// Collective. Sends each account of `share` with its opening balance to its owner, where it takes the
+// place `share_places` gives it among the accounts of `work`. Returns, per rank, the places of the accounts
+// that came from it, in its order: where their closing balances are found to go back.
+std::vector<std::vector<uint32_t>> send_accounts_to_owners(const AccountShare& share, std::span<const int128> opening,
+                                                           std::span<const uint32_t> share_places,
+                                                           std::span<const int> owner, RankWork& work,
+                                                           mpi::Exchange& exchange);
 
 // Collective. The share's transfers (static rejections already split off), whose keys key_country and
-// key_slot resolve, go to their owners as runs sorted for replay; the share's wide amounts go with them.
+// key_place resolve, go to their owners as runs sorted for replay; the share's wide amounts go with them.
+// transfers_per_owner counts the share's transfers by the rank that replays them.
 void send_transfers_to_owners(TransferShare& share, std::span<const uint32_t> key_country,
-                              std::span<const uint32_t> key_slot, std::span<const int> owner, RankWork& work,
-                              StageTimes& times, mpi::Exchange& exchange);
+                              std::span<const uint32_t> key_place, std::span<const uint64_t> transfers_per_owner,
+                              std::span<const int> owner, RankWork& work, StageTimes& times, mpi::Exchange& exchange);
 
 }  // namespace ledger

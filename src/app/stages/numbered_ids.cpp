@@ -1,0 +1,112 @@
+#include "numbered_ids.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "ledger/bad_rows.hpp"
+#include "ledger/records.hpp"
+#include "step.hpp"
+
+namespace ledger {
+namespace {
+
+uint32_t key_of(const AccountShare& share, size_t row) {
+    return uint32_t(*canonical_number(share.table.ids[row]) - share.number_base);
+}
+
+// Every rank's accounts as (key, value) pairs, in rank order and so in file order.
+struct KeyValue {
+    uint32_t key, value;
+};
+
+std::vector<mpi::Bytes> gather_countries(const AccountShare& share, mpi::Exchange& exchange) {
+    std::vector<KeyValue> mine(share.table.size());
+    for (size_t i = 0; i < mine.size(); ++i) mine[i] = {key_of(share, i), share.country[i]};
+    mpi::Bytes bytes;
+    mpi::append_bytes(bytes, std::span<const KeyValue>(mine));
+    return exchange.all_gather_bytes(bytes);
+}
+
+// Where an account is in the gathered accounts: the rank that read it and its row in that rank's share.
+struct SharePlace {
+    int rank = -1;
+    size_t row = 0;
+};
+
+// The first account in file order whose key an earlier one has, and that earlier one.
+struct Duplicate {
+    SharePlace repeat, first;
+    uint32_t key = 0;
+};
+
+std::optional<Duplicate> fill_countries(const std::vector<mpi::Bytes>& gathered, std::vector<uint32_t>& country) {
+    for (size_t source = 0; source < gathered.size(); ++source) {
+        mpi::ByteReader in(gathered[source]);
+        for (size_t row = 0; !in.done(); ++row) {
+            const KeyValue kv = in.value<KeyValue>();
+            if (kv.key + size_t{1} >= country.size()) fail(ExitCode::internal, "an account number outside the accounts' span");
+            if (country[kv.key] == kUnknownAccount) {
+                country[kv.key] = kv.value;
+                continue;
+            }
+            Duplicate duplicate{{int(source), row}, {}, kv.key};
+            for (size_t s = 0; s <= source && duplicate.first.rank < 0; ++s) {  // the first copy, found again
+                mpi::ByteReader again(gathered[s]);
+                for (size_t r = 0; !again.done(); ++r)
+                    if (again.value<KeyValue>().key == kv.key) {
+                        duplicate.first = {int(s), r};
+                        break;
+                    }
+            }
+            return duplicate;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<uint32_t> replicate_countries(const AccountShare& share, const std::string& accounts_path,
+                                          BadRowPolicy policy, mpi::Exchange& exchange) {
+    std::vector<uint32_t> country;
+    std::optional<Duplicate> duplicate;
+    {
+        const std::vector<mpi::Bytes> gathered = gather_countries(share, exchange);
+        step(exchange, [&] {
+            country.assign(size_t(share.numbers) + 1, kUnknownAccount);
+            duplicate = fill_countries(gathered, country);
+        });
+    }
+    // Every rank found the same duplicate, if any; the lines of its two rows are known where they were read.
+    std::vector<uint64_t> lines(2, 0);
+    if (duplicate) {
+        if (duplicate->repeat.rank == exchange.rank()) lines[0] = share.table.line[duplicate->repeat.row];
+        if (duplicate->first.rank == exchange.rank()) lines[1] = share.table.line[duplicate->first.row];
+        exchange.sum_in_place(lines);
+    }
+    step(exchange, [&] {
+        std::optional<LedgerError> earliest = policy == BadRowPolicy::fail ? first_bad_row(share) : std::nullopt;
+        if (duplicate && (!earliest || lines[0] < earliest->order()))
+            earliest = LedgerError(ExitCode::bad_input,
+                                   accounts_path + ":" + std::to_string(lines[0]) + ": duplicate account '" +
+                                       std::to_string(share.number_base + duplicate->key) + "', first defined at line " +
+                                       std::to_string(lines[1]),
+                                   lines[0]);
+        if (earliest) throw *earliest;
+    });
+    return country;
+}
+
+std::vector<uint32_t> places_in_key_order(std::span<const uint32_t> key_country, std::span<const int> owner) {
+    std::vector<uint32_t> place(key_country.size(), kUnknownAccount);
+    std::vector<uint32_t> next(owner.empty() ? 0 : size_t(*std::max_element(owner.begin(), owner.end())) + 1, 0);
+    for (size_t key = 0; key < place.size(); ++key) {
+        if (key_country[key] == kUnknownAccount) continue;
+        uint32_t& n = next[size_t(owner[key_country[key]])];
+        if (n == kUnknownAccount) fail(ExitCode::internal, "one rank would replay 4 billion accounts or more");
+        place[key] = n++;
+    }
+    return place;
+}
+
+}  // namespace ledger
