@@ -68,7 +68,7 @@ RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, c
 
 // The same for a rank that holds no accounts table: each row's accounts are named by keys interned in
 // `ids`, and its static reason is provisional (only invalid_amount and same_account can show; an id may
-// still turn out unknown). resolve_static_reasons decides the reasons once the keys are resolved.
+// still turn out unknown). resolve_static_rejections (static_rejections.hpp) decides the reasons once the keys are resolved.
 RowsRead read_transfer_rows(const TransferText& part, const HeaderMap& header, IdDictionary& ids, BadRowSink& bad,
                             std::vector<Transfer>& out, std::vector<WideAmount>& wide);
 
@@ -86,13 +86,6 @@ Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTab
 // The same with the accounts' countries already looked up (ignored for an unknown account).
 Reason static_reason(uint32_t from, uint32_t to, int128 amount, uint32_t from_country, uint32_t to_country);
 
-// Decides the static reasons of transfers read with interned keys, once each key's account is known:
-// key_country[key] is the country of the account with that id, or kUnknownAccount when there is none.
-// The wide amounts (sorted by position) take their transfers' reasons. The keys stay as they are.
-// When `unrejected_per_country` is given (one counter per country), it counts the transfers left to
-// replay by their sender's country: the load the countries' owners are assigned by.
-void resolve_static_reasons(std::span<Transfer> transfers, std::span<WideAmount> wide,
-                            std::span<const uint32_t> key_country, std::span<uint64_t> unrejected_per_country = {});
 
 // Rescales every amount, in the records and in `wide`, to `scale`; an amount that outgrows its record
 // moves to `wide`, which stays sorted by position. Throws PositionedError(bad_input) naming the earliest

@@ -4,6 +4,7 @@
 
 #include "ingest_common.hpp"
 #include "ledger/partition.hpp"
+#include "ledger/static_rejections.hpp"
 #include "ledger/transfers.hpp"
 #include "stages/account_share.hpp"
 #include "stages/balances_part.hpp"
@@ -75,8 +76,8 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         StageTimer timer(times, Stage::resolve_ids);
         key_country = directory->resolve_countries(transfers.ids, exchange);
         step(exchange, [&] {
-            resolve_static_reasons(transfers.transfers, transfers.wide, key_country, per_country);
-            split_static_rejections(transfers.transfers, transfers.wide, work.static_rejections, work.static_totals);
+            resolve_static_rejections(transfers.transfers, transfers.wide, key_country, work.static_rejections,
+                                      work.static_totals, per_country);
         });
     }
 

@@ -6,6 +6,7 @@
 #include "ledger/order.hpp"
 #include "ledger/partition.hpp"
 #include "ledger/prefault.hpp"
+#include "ledger/static_rejections.hpp"
 #include "ledger/atomic_output.hpp"
 #include "ledger/transfers.hpp"
 #include "stages/input_digests.hpp"

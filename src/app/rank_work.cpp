@@ -4,22 +4,6 @@
 
 namespace ledger {
 
-void split_static_rejections(std::vector<Transfer>& transfers, std::vector<WideAmount>& wide,
-                             std::vector<Rejection>& rejections, ReplayTotals& totals) {
-    size_t kept = 0;
-    for (const Transfer& t : transfers) {
-        if (t.reason() == Reason::none) {
-            transfers[kept++] = t;
-            continue;
-        }
-        ++totals.transfers;
-        ++totals.rejected[size_t(t.reason())];
-        rejections.push_back(rejection_of(t, t.reason()));
-    }
-    transfers.resize(kept);
-    std::erase_if(wide, [](const WideAmount& w) { return w.reason != Reason::none; });
-}
-
 mpi::Bytes encode_work(const RankWork& work) {
     mpi::Bytes out;
     out.reserve(sizeof(RunShape) + work.owner.size() * sizeof(int) + work.account_index.size() * 24 +

@@ -51,11 +51,6 @@ struct RootState {
     uint64_t transfers_read = 0;     // good transactions rows
 };
 
-// Transfers with a static reason become rejections here; the rest stay for replay, and only their wide
-// amounts are kept.
-void split_static_rejections(std::vector<Transfer>& transfers, std::vector<WideAmount>& wide,
-                             std::vector<Rejection>& rejections, ReplayTotals& totals);
-
 mpi::Bytes encode_work(const RankWork& work);
 RankWork decode_work(std::span<const char> bytes);
 

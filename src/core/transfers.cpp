@@ -252,29 +252,4 @@ TransferFields fields_of_row(std::string_view row_text, const HeaderMap& header)
     return fields;
 }
 
-void resolve_static_reasons(std::span<Transfer> transfers, std::span<WideAmount> wide,
-                            std::span<const uint32_t> key_country, std::span<uint64_t> unrejected_per_country) {
-    const bool count = !unrejected_per_country.empty();
-    // The table is read at random, two entries a transfer: fetched a few transfers ahead, so that the
-    // misses overlap.
-    constexpr size_t kAhead = 16;
-    for (size_t i = 0; i < transfers.size(); ++i) {
-        if (i + kAhead < transfers.size()) {
-            __builtin_prefetch(&key_country[transfers[i + kAhead].from]);
-            __builtin_prefetch(&key_country[transfers[i + kAhead].to]);
-        }
-        Transfer& t = transfers[i];
-        const uint32_t from_country = key_country[t.from], to_country = key_country[t.to];
-        const uint32_t from = from_country == kUnknownAccount ? kUnknownAccount : t.from;
-        const uint32_t to = to_country == kUnknownAccount ? kUnknownAccount : t.to;
-        const Reason reason = static_reason(from, to, amount_of(t, wide), from_country, to_country);
-        t.order.set_reason(reason);
-        if (count && reason == Reason::none) ++unrejected_per_country[from_country];
-        if (!t.wide()) continue;
-        const auto at = std::lower_bound(wide.begin(), wide.end(), t.position(),
-                                         [](const WideAmount& w, uint64_t position) { return w.position < position; });
-        at->reason = reason;
-    }
-}
-
 }  // namespace ledger

@@ -224,19 +224,27 @@ std::vector<Bytes> Exchange::exchange_bytes(std::vector<Bytes> per_destination) 
     return received;
 }
 
-std::vector<Bytes> Exchange::all_gather_bytes(const Bytes& mine) {
+Bytes Exchange::all_gather_joined(const Bytes& mine, std::vector<uint64_t>* sizes) {
     const int my_count = checked_count(mine.size());
     std::vector<int> counts(size_t(size()), 0);
     MPI_Allgather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_);
     const std::vector<int> displs = displacements(counts);
-    Bytes flat(size_t(displs.back()) + size_t(counts.back()));
-    MPI_Allgatherv(mine.data(), my_count, MPI_BYTE, flat.data(), counts.data(), displs.data(), MPI_BYTE, comm_);
+    Bytes joined(size_t(displs.back()) + size_t(counts.back()));
+    MPI_Allgatherv(mine.data(), my_count, MPI_BYTE, joined.data(), counts.data(), displs.data(), MPI_BYTE, comm_);
     bytes_sent_ += mine.size() * size_t(size() - 1);
-    bytes_received_ += flat.size() - mine.size();
+    bytes_received_ += joined.size() - mine.size();
+    sizes->assign(counts.begin(), counts.end());
+    return joined;
+}
+
+std::vector<Bytes> Exchange::all_gather_bytes(const Bytes& mine) {
+    std::vector<uint64_t> sizes;
+    const Bytes joined = all_gather_joined(mine, &sizes);
     std::vector<Bytes> out;
-    for (int r = 0; r < size(); ++r) {
-        const auto begin = flat.begin() + displs[size_t(r)];
-        out.emplace_back(begin, begin + counts[size_t(r)]);
+    size_t at = 0;
+    for (const uint64_t n : sizes) {
+        out.emplace_back(joined.begin() + ptrdiff_t(at), joined.begin() + ptrdiff_t(at + n));
+        at += size_t(n);
     }
     return out;
 }

@@ -3,8 +3,9 @@
 //    rows the whole-file read gives, with the same lines, and each part ends where the next begins;
 //  - IdDictionary gives one key per distinct id (by hash), or the id's value less the base (numbered),
 //    and lists exactly the ids it was given;
-//  - transactions read with interned keys and then resolved (resolve_static_reasons) carry the static
-//    reasons the read against a whole accounts table gives;
+//  - transactions read with interned keys and then resolved (resolve_static_rejections) are split into
+//    the same rejections and transfers to replay as a read against a whole accounts table, and the
+//    transfers to replay are counted by their sender's country;
 //  - choose_splitters cuts sorted samples into ranges of about equal size, in order; with
 //    samples_per_rank regular samples of each rank's sorted list, two to four ranks whose keys are
 //    spread very unevenly get ranges within 5% of the fair share.
@@ -20,6 +21,7 @@
 #include "ledger/chunking.hpp"
 #include "ledger/id_dictionary.hpp"
 #include "ledger/splitters.hpp"
+#include "ledger/static_rejections.hpp"
 #include "ledger/transfers.hpp"
 
 namespace ledger {
@@ -126,20 +128,31 @@ void check_resolution(IdDictionary ids, const std::string& accounts, const std::
     ids.for_each_id([&](uint32_t key, std::string_view id) {
         if (const auto account = table.find(id)) key_country[key] = table.country[*account];
     });
-    std::vector<uint64_t> unrejected_per_country(table.countries.size(), 0);
-    resolve_static_reasons(by_key, wide_key, key_country, unrejected_per_country);
+    std::vector<Rejection> rejected_by_key, rejected_by_table;
+    ReplayTotals totals_by_key, totals_by_table;
+    std::vector<uint64_t> kept_per_country(table.countries.size(), 0);
+    resolve_static_rejections(by_key, wide_key, key_country, rejected_by_key, totals_by_key, kept_per_country);
+    split_static_rejections(by_table, wide_table, rejected_by_table, totals_by_table);
     ASSERT_EQ(by_key.size(), by_table.size());
     std::vector<uint64_t> expected_per_country(table.countries.size(), 0);
     for (size_t i = 0; i < by_key.size(); ++i) {
-        EXPECT_EQ(by_key[i].reason(), by_table[i].reason()) << "row " << i;
+        EXPECT_EQ(by_key[i].reason(), Reason::none) << "row " << i;
         EXPECT_EQ(by_key[i].position(), by_table[i].position());
         EXPECT_EQ(by_key[i].amount, by_table[i].amount);
-        if (by_table[i].reason() == Reason::none) ++expected_per_country[table.country[by_table[i].from]];
+        ++expected_per_country[table.country[by_table[i].from]];
     }
-    EXPECT_EQ(unrejected_per_country, expected_per_country);
+    EXPECT_EQ(kept_per_country, expected_per_country);
+    ASSERT_EQ(rejected_by_key.size(), rejected_by_table.size());
+    for (size_t i = 0; i < rejected_by_key.size(); ++i) {
+        EXPECT_EQ(rejected_by_key[i].reason(), rejected_by_table[i].reason()) << "rejection " << i;
+        EXPECT_EQ(rejected_by_key[i].position(), rejected_by_table[i].position());
+    }
+    EXPECT_EQ(totals_by_key.rejected, totals_by_table.rejected);
+    ASSERT_EQ(wide_key.size(), wide_table.size());
+    for (size_t i = 0; i < wide_key.size(); ++i) EXPECT_EQ(wide_key[i].position, wide_table[i].position);
 }
 
-TEST(ResolveStaticReasons, SameAsReadingAgainstTheTable) {
+TEST(ResolveStaticRejections, SameAsReadingAgainstTheTable) {
     const std::string accounts = "accountNumber,country,balance\n1,NL,10\n2,NL,5\n3,DE,7\n5,DE,0\n";
     std::string transactions = "date,fromAccountNumber,transferAmount,toAccountNumber\n";
     std::mt19937_64 rng(33);

@@ -1,6 +1,7 @@
 #include "numbered_ids.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 #include "ledger/bad_rows.hpp"
@@ -14,17 +15,19 @@ uint32_t key_of(const AccountShare& share, size_t row) {
     return uint32_t(*canonical_number(share.table.ids[row]) - share.number_base);
 }
 
-// Every rank's accounts as (key, value) pairs, in rank order and so in file order.
-struct KeyValue {
-    uint32_t key, value;
+// An account as the id table gathers it.
+struct KeyCountry {
+    uint32_t key, country;
 };
 
-std::vector<mpi::Bytes> gather_countries(const AccountShare& share, mpi::Exchange& exchange) {
-    std::vector<KeyValue> mine(share.table.size());
-    for (size_t i = 0; i < mine.size(); ++i) mine[i] = {key_of(share, i), share.country[i]};
-    mpi::Bytes bytes;
-    mpi::append_bytes(bytes, std::span<const KeyValue>(mine));
-    return exchange.all_gather_bytes(bytes);
+// Every rank's accounts, in rank order and so in file order; sizes[r] bytes of them from rank r.
+mpi::Bytes gather_countries(const AccountShare& share, mpi::Exchange& exchange, std::vector<uint64_t>* sizes) {
+    mpi::Bytes mine(share.table.size() * sizeof(KeyCountry));
+    for (size_t i = 0; i < share.table.size(); ++i) {
+        const KeyCountry account{key_of(share, i), share.country[i]};
+        std::memcpy(mine.data() + i * sizeof(KeyCountry), &account, sizeof account);
+    }
+    return exchange.all_gather_joined(mine, sizes);
 }
 
 // Where an account is in the gathered accounts: the rank that read it and its row in that rank's share.
@@ -39,27 +42,26 @@ struct Duplicate {
     uint32_t key = 0;
 };
 
-std::optional<Duplicate> fill_countries(const std::vector<mpi::Bytes>& gathered, std::vector<uint32_t>& country) {
-    for (size_t source = 0; source < gathered.size(); ++source) {
-        mpi::ByteReader in(gathered[source]);
-        for (size_t row = 0; !in.done(); ++row) {
-            const KeyValue kv = in.value<KeyValue>();
-            if (kv.key + size_t{1} >= country.size()) fail(ExitCode::internal, "an account number outside the accounts' span");
-            if (country[kv.key] == kUnknownAccount) {
-                country[kv.key] = kv.value;
-                continue;
-            }
-            Duplicate duplicate{{int(source), row}, {}, kv.key};
-            for (size_t s = 0; s <= source && duplicate.first.rank < 0; ++s) {  // the first copy, found again
-                mpi::ByteReader again(gathered[s]);
-                for (size_t r = 0; !again.done(); ++r)
-                    if (again.value<KeyValue>().key == kv.key) {
-                        duplicate.first = {int(s), r};
-                        break;
-                    }
-            }
-            return duplicate;
+SharePlace place_in_shares(size_t index, std::span<const uint64_t> sizes) {
+    SharePlace place{0, index};
+    while (place.row * sizeof(KeyCountry) >= sizes[size_t(place.rank)]) place.row -= sizes[size_t(place.rank++)] / sizeof(KeyCountry);
+    return place;
+}
+
+std::optional<Duplicate> fill_countries(std::span<const char> gathered, std::span<const uint64_t> sizes,
+                                        std::vector<uint32_t>& country) {
+    mpi::ByteReader in(gathered);
+    for (size_t i = 0; !in.done(); ++i) {
+        const KeyCountry account = in.value<KeyCountry>();
+        if (account.key + size_t{1} >= country.size()) fail(ExitCode::internal, "an account number outside the accounts' span");
+        if (country[account.key] == kUnknownAccount) {
+            country[account.key] = account.country;
+            continue;
         }
+        mpi::ByteReader again(gathered);  // the first copy, found again
+        size_t first = 0;
+        while (again.value<KeyCountry>().key != account.key) ++first;
+        return Duplicate{place_in_shares(i, sizes), place_in_shares(first, sizes), account.key};
     }
     return std::nullopt;
 }
@@ -71,10 +73,11 @@ std::vector<uint32_t> replicate_countries(const AccountShare& share, const std::
     std::vector<uint32_t> country;
     std::optional<Duplicate> duplicate;
     {
-        const std::vector<mpi::Bytes> gathered = gather_countries(share, exchange);
+        std::vector<uint64_t> sizes;
+        const mpi::Bytes gathered = gather_countries(share, exchange, &sizes);
         step(exchange, [&] {
             country.assign(size_t(share.numbers) + 1, kUnknownAccount);
-            duplicate = fill_countries(gathered, country);
+            duplicate = fill_countries(gathered, sizes, country);
         });
     }
     // Every rank found the same duplicate, if any; the lines of its two rows are known where they were read.
