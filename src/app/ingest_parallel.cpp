@@ -4,6 +4,7 @@
 
 #include "ingest_common.hpp"
 #include "ledger/partition.hpp"
+#include "ledger/prefault.hpp"
 #include "ledger/static_rejections.hpp"
 #include "ledger/transfers.hpp"
 #include "stages/account_share.hpp"
@@ -95,6 +96,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         std::vector<uint32_t> share_places;
         if (accounts.ids_are_numbers) {
             key_place = places_in_key_order(key_country, work.owner);
+            reserve_huge(share_places, accounts.table.size());
             share_places.resize(accounts.table.size());
             for (size_t i = 0; i < share_places.size(); ++i)
                 share_places[i] = key_place[*canonical_number(accounts.table.ids[i]) - accounts.number_base];

@@ -9,6 +9,8 @@
 #include <numeric>
 #include <thread>
 
+#include "ledger/prefault.hpp"
+
 namespace ledger::mpi {
 namespace {
 
@@ -229,7 +231,9 @@ Bytes Exchange::all_gather_joined(const Bytes& mine, std::vector<uint64_t>* size
     std::vector<int> counts(size_t(size()), 0);
     MPI_Allgather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_);
     const std::vector<int> displs = displacements(counts);
-    Bytes joined(size_t(displs.back()) + size_t(counts.back()));
+    Bytes joined;
+    reserve_huge(joined, size_t(displs.back()) + size_t(counts.back()));
+    joined.resize(size_t(displs.back()) + size_t(counts.back()));
     MPI_Allgatherv(mine.data(), my_count, MPI_BYTE, joined.data(), counts.data(), displs.data(), MPI_BYTE, comm_);
     bytes_sent_ += mine.size() * size_t(size() - 1);
     bytes_received_ += joined.size() - mine.size();

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "ledger/bad_rows.hpp"
+#include "ledger/prefault.hpp"
 #include "ledger/records.hpp"
 #include "step.hpp"
 
@@ -22,7 +23,9 @@ struct KeyCountry {
 
 // Every rank's accounts, in rank order and so in file order; sizes[r] bytes of them from rank r.
 mpi::Bytes gather_countries(const AccountShare& share, mpi::Exchange& exchange, std::vector<uint64_t>* sizes) {
-    mpi::Bytes mine(share.table.size() * sizeof(KeyCountry));
+    mpi::Bytes mine;
+    reserve_huge(mine, share.table.size() * sizeof(KeyCountry));
+    mine.resize(share.table.size() * sizeof(KeyCountry));
     for (size_t i = 0; i < share.table.size(); ++i) {
         const KeyCountry account{key_of(share, i), share.country[i]};
         std::memcpy(mine.data() + i * sizeof(KeyCountry), &account, sizeof account);
@@ -76,7 +79,7 @@ std::vector<uint32_t> replicate_countries(const AccountShare& share, const std::
         std::vector<uint64_t> sizes;
         const mpi::Bytes gathered = gather_countries(share, exchange, &sizes);
         step(exchange, [&] {
-            country.assign(size_t(share.numbers) + 1, kUnknownAccount);
+            assign_huge(country, size_t(share.numbers) + 1, kUnknownAccount);
             duplicate = fill_countries(gathered, sizes, country);
         });
     }
@@ -101,7 +104,8 @@ std::vector<uint32_t> replicate_countries(const AccountShare& share, const std::
 }
 
 std::vector<uint32_t> places_in_key_order(std::span<const uint32_t> key_country, std::span<const int> owner) {
-    std::vector<uint32_t> place(key_country.size(), kUnknownAccount);
+    std::vector<uint32_t> place;
+    assign_huge(place, key_country.size(), kUnknownAccount);
     std::vector<uint32_t> next(owner.empty() ? 0 : size_t(*std::max_element(owner.begin(), owner.end())) + 1, 0);
     for (size_t key = 0; key < place.size(); ++key) {
         if (key_country[key] == kUnknownAccount) continue;

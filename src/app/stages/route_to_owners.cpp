@@ -2,6 +2,7 @@
 
 #include "ledger/grouping.hpp"
 #include "ledger/order.hpp"
+#include "ledger/prefault.hpp"
 #include "ledger/wide_amounts.hpp"
 #include "step.hpp"
 
@@ -73,31 +74,45 @@ std::vector<std::vector<uint32_t>> send_accounts_to_owners(const AccountShare& s
                                                            std::span<const uint32_t> share_places,
                                                            std::span<const int> owner, RankWork& work,
                                                            mpi::Exchange& exchange) {
-    struct AccountToOwner {
-        int128 opening;
-        uint32_t country, place;
-    };
+    // An account on the wire: its opening balance, country and place, 24 bytes.
+    constexpr size_t kAccountBytes = sizeof(int128) + 2 * sizeof(uint32_t);
     std::vector<mpi::Bytes> to_owner(size_t(exchange.size()));
-    for (size_t i = 0; i < share.country.size(); ++i)
-        mpi::append_value(to_owner[size_t(owner[share.country[i]])], AccountToOwner{opening[i], share.country[i], share_places[i]});
+    {
+        // Sized first: grown by doubling, the buffers would copy and fault in several times their size.
+        std::vector<size_t> accounts_to(to_owner.size(), 0);
+        for (const uint32_t c : share.country) ++accounts_to[size_t(owner[c])];
+        for (size_t o = 0; o < to_owner.size(); ++o) reserve_huge(to_owner[o], accounts_to[o] * kAccountBytes);
+    }
+    for (size_t i = 0; i < share.country.size(); ++i) {
+        mpi::Bytes& out = to_owner[size_t(owner[share.country[i]])];
+        mpi::append_value(out, opening[i]);
+        mpi::append_value(out, share.country[i]);
+        mpi::append_value(out, share_places[i]);
+    }
     const std::vector<mpi::Bytes> received = exchange.exchange_bytes(std::move(to_owner));
     size_t held = 0;
-    for (const mpi::Bytes& bytes : received) held += bytes.size() / sizeof(AccountToOwner);
+    for (const mpi::Bytes& bytes : received) held += bytes.size() / kAccountBytes;
+    // Filled at random (by place): in large pages, as the balances they become are read.
+    reserve_huge(work.opening, held, kRandomTableMinBytes);
+    reserve_huge(work.account_country, held, kRandomTableMinBytes);
     work.opening.resize(held);
     work.account_country.resize(held);
     std::vector<std::vector<uint32_t>> places_from;
     for (const mpi::Bytes& bytes : received) {
         mpi::ByteReader in(bytes);
         std::vector<uint32_t>& places = places_from.emplace_back();
+        reserve_huge(places, bytes.size() / kAccountBytes);
         while (!in.done()) {
-            const AccountToOwner account = in.value<AccountToOwner>();
-            if (account.place >= held) fail(ExitCode::internal, "an account's place is beyond its owner's accounts");
-            work.opening[account.place] = account.opening;
-            work.account_country[account.place] = account.country;
-            places.push_back(account.place);
+            const int128 balance = in.value<int128>();
+            const uint32_t country = in.value<uint32_t>(), place = in.value<uint32_t>();
+            if (place >= held) fail(ExitCode::internal, "an account's place is beyond its owner's accounts");
+            work.opening[place] = balance;
+            work.account_country[place] = country;
+            places.push_back(place);
         }
     }
     // Transfers name accounts by their place here, so the replay's balances are indexed by place.
+    reserve_huge(work.account_index, held);
     work.account_index.resize(held);
     for (uint32_t i = 0; i < work.account_index.size(); ++i) work.account_index[i] = i;
     return places_from;
