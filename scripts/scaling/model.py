@@ -26,8 +26,8 @@ runs with another accounts-per-transfer ratio), the x_i being the stage's units 
   parallel ingest (every rank does the stage for its share)
     read_parse                    input bytes parsed by the rank
     digest                        input bytes hashed by the rank (the 4 MiB blocks starting in its share)
-    resolve_ids, partition        records and account ids handled (two rates: what the directory costs
-                                  per id and what the static reasons and the grouping cost per
+    resolve_ids, partition        records and the rank's own accounts (two rates: what each account of
+                                  its share costs, and what the static reasons and the grouping cost per
                                   record; told apart by the calibration runs, whose accounts-to-transfers
                                   ratio differs from the other runs'. Without them the ids' rate is
                                   taken as zero and the stage scales as its records, which is optimistic)
@@ -46,21 +46,22 @@ The stages, for N transfers, A accounts, C countries, R rejected rows, P = nodes
 per node). A rank's messages to ranks on other nodes, a share off = (P - rpn)/P of them, go through its
 node's NIC, which carries rpn times a rank's bytes each way. An all-to-all round costs every rank P - 1
 messages, each paying the latency L; a small collective (sum, prefix sum, all-gather, broadcast) costs
-log2 P latencies. D(P) = A (1 - exp(-2N / (P A))) is the expected number of distinct accounts named by
-a rank's 2N/P account names (names spread evenly over the accounts): at most min(2N/P, A).
+log2 P latencies. The ids are dense integers, as the generator's and most banks' account numbers are:
+every rank then holds every id's country (src/app/stages/numbered_ids.hpp). Other ids take a directory
+that this model does not describe.
   parallel ingest, per rank (the code has no serial stage, and neither has this):
     read_parse   its (accounts + transactions bytes)/P, but no faster than the shared file system
                  serves all of them: max(CPU, input bytes / fs bandwidth); plus the all-gather of the
                  country names (P x C names).
     digest       CPU for its (accounts + transactions bytes)/P; network: 16 bytes per 4 MiB block to rank
                  0 (a gather, which all goes into rank 0's NIC).
-    resolve_ids  CPU for N/P records and A/P + D(P) ids; network: its A/P accounts to their home ranks
-                 (id + 12 bytes each), its D(P) distinct ids to theirs (id bytes each) and 4-byte answers
-                 back: 3 all-to-all rounds.
-    partition    CPU for N/P records and A/P + D(P) ids; network: the homes learn their accounts' places
-                 (4 bytes per account), the second 4-byte answer per asked id, each account to the rank
-                 that replays its country (20 bytes), the country table summed over the ranks (C x 8
-                 bytes): 3 all-to-all rounds.
+    resolve_ids  CPU for N/P records and A/P accounts, plus the A (P-1)/P entries of the id table that
+                 other ranks' accounts fill (ID_TABLE_FILL_NS each); network: the table all-gathered, 8
+                 bytes per account, which each rank receives all of (A (P-1)/P x 8 bytes): 1 round.
+    partition    CPU for N/P records and A/P accounts, plus the A (P-1)/P other keys that every rank
+                 places at their owners (ID_TABLE_PLACE_NS each); network: each of its A/P accounts to
+                 the rank that replays its country (24 bytes), the country table summed over the ranks
+                 (C x 8 bytes): 1 all-to-all round.
     sort         its N/P records in P groups: (N/P) log2(N/P^2).
     exchange     its N/P records, 32 bytes each, to their country's owner: 2 all-to-all rounds (plain and
                  wide amounts).
@@ -101,16 +102,21 @@ STAGE_UNITS = {
     "root": {"read_parse": ("bytes",), "digest": ("bytes",), "sort": ("n log2 n",), "partition": ("records",),
              "exchange": ("records",), "replay": ("records",), "gather": ("accounts",),
              "write": ("accounts",)},
-    "parallel": {"read_parse": ("bytes",), "digest": ("bytes",), "resolve_ids": ("records", "ids"), "sort": ("n log2 n",),
-                 "partition": ("records", "ids"), "exchange": ("records",), "replay": ("records",),
+    "parallel": {"read_parse": ("bytes",), "digest": ("bytes",), "resolve_ids": ("records", "accounts"),
+                 "sort": ("n log2 n",), "partition": ("records", "accounts"), "exchange": ("records",), "replay": ("records",),
                  "collect": ("records", "accounts"), "gather": (), "write": ("output bytes",)},
 }
 
 # Bytes on the wire in the parallel ingest, as the stages encode them (src/app/stages/*.cpp).
-ACCOUNT_TO_HOME = 12      # country (4) and file line (8), beside the id and its length byte
-ANSWER = 4                # a country, or an account's place at its owner
-PLACE = 4                 # an account's place, sent to its home
-ACCOUNT_TO_OWNER = 20     # opening balance and where it came from
+ID_TABLE_ENTRY = 8        # an account's key and country, all-gathered into every rank's id table
+
+# The id table's work per entry on every rank, which one rank's runs cannot tell apart from the work per
+# account of its own share (at one rank they are the same accounts): measured, not fitted, on the project's
+# 2-core machine with workload A (5M accounts, 1 rank; fill 17-18 ms, placing 3.1 ms; see
+# docs/performance.md). At one rank the fitted rates already include them.
+ID_TABLE_FILL_NS = 3.5    # resolve_ids: an entry of the table filled from the gathered accounts
+ID_TABLE_PLACE_NS = 0.6   # partition: a key given its place at its owner
+ACCOUNT_TO_OWNER = 24     # opening balance, country and place at the owner
 RECORD = 32               # a transfer, exchanged in place
 BALANCE_BACK = 16         # a closing balance going back to the rank that read the account
 REJECTION = 16            # a rejection, sent back to the rank that parsed its row
@@ -196,13 +202,6 @@ def n_log_n(n):
     return n * math.log2(max(n, 2))
 
 
-def distinct_named(transfers, accounts, ranks):
-    """D(P): expected distinct accounts among one rank's 2N/P account names, spread over A accounts."""
-    if accounts <= 0:
-        return 0.0
-    return accounts * -math.expm1(-2.0 * transfers / (ranks * accounts))
-
-
 class Calibration:
     """What one rank of this machine costs per unit of work in each stage, fitted to the study's runs."""
 
@@ -258,7 +257,6 @@ class Calibration:
                 moved.append(sent / (n * (p - 1) / p))
         self.record_bytes = args.record_bytes or (statistics.median(moved) if moved else 48.0)
         self.record_bytes_measured = bool(moved) and not args.record_bytes
-        self.id_bytes = args.id_bytes
         self.figure_bytes = args.figure_bytes
 
         shares = [number(r.get("largest_single_country_share"), 0.0) for r in ok]
@@ -271,7 +269,6 @@ class Calibration:
         n = number(row["workload_transfers"])
         a = number(row["accounts"])
         amounts = {"bytes": number(row["input_bytes"]), "records": n, "n log2 n": n_log_n(n), "accounts": a,
-                   "ids": a + distinct_named(n, a, 1),
                    "output bytes": number(row.get("output_bytes_total"), 0.0)}
         return tuple(amounts[u] for u in units)
 
@@ -297,8 +294,7 @@ class Calibration:
                 out.append(f"    {stage:11} {', '.join(parts) or 'fixed only':>44}  + {fixed * 1000:7.1f} ms fixed")
         out += [
             f"  root ingest: B = {self.record_bytes:.1f} bytes per record scattered "
-            f"({'measured' if self.record_bytes_measured else 'assumed'}); parallel ingest: id {self.id_bytes:g} "
-            f"bytes on the wire, rank figures {self.figure_bytes:g} bytes",
+            f"({'measured' if self.record_bytes_measured else 'assumed'}); parallel ingest: rank figures {self.figure_bytes:g} bytes",
             f"  input {self.transfer_file_bytes:.1f} bytes/transfer, {self.account_file_bytes:.1f} bytes/account;  "
             f"accounts/transfer {self.accounts_per_transfer:.4f};  countries {self.countries:.0f};  "
             f"rejected/transfer {self.rejected_per_transfer:.4f}",
@@ -321,13 +317,11 @@ def parallel_bytes(cal, transfers, accounts, ranks):
     n, a, p = float(transfers), float(accounts), ranks
     if p <= 1:
         return {}
-    d = distinct_named(n, a, p)
-    idb = cal.id_bytes
     return {
         "read_parse": p * cal.countries * COUNTRY_NAME,
         "digest": (a * cal.account_file_bytes + n * cal.transfer_file_bytes) / p / DIGEST_BLOCK * BLOCK_DIGEST,
-        "resolve_ids": a / p * (idb + ACCOUNT_TO_HOME) + d * idb + d * ANSWER,
-        "partition": a / p * (PLACE + ACCOUNT_TO_OWNER) + d * ANSWER + cal.countries * COUNTRY_COUNT,
+        "resolve_ids": a * ID_TABLE_ENTRY,  # its A/P to each of the P ranks
+        "partition": a / p * ACCOUNT_TO_OWNER + cal.countries * COUNTRY_COUNT,
         "exchange": n / p * RECORD,
         "collect": a / p * BALANCE_BACK + cal.rejected_per_transfer * n / p * (REJECTION + MADE_ROW + cal.rejected_row_bytes)
                    + p * max(p, MIN_SAMPLES) * SAMPLE,
@@ -338,8 +332,8 @@ def parallel_bytes(cal, transfers, accounts, ranks):
 # All-to-all rounds and small collectives per stage of the parallel ingest, counted in the code
 # (src/app/ingest_parallel.cpp and src/app/stages/): the small ones are the agreements after each step,
 # prefix sums, all-gathers of counts and the MPI-IO open, write and close.
-ALL_TO_ALL_ROUNDS = {"resolve_ids": 3, "partition": 3, "exchange": 2, "collect": 3}
-SMALL_COLLECTIVES = {"read_parse": 15, "digest": 1, "resolve_ids": 2, "partition": 4, "sort": 1, "replay": 1, "collect": 6,
+ALL_TO_ALL_ROUNDS = {"resolve_ids": 1, "partition": 1, "exchange": 2, "collect": 3}
+SMALL_COLLECTIVES = {"read_parse": 15, "digest": 1, "resolve_ids": 3, "partition": 3, "sort": 1, "replay": 1, "collect": 6,
                      "gather": 1, "write": 9}
 
 
@@ -356,14 +350,14 @@ def predict(cal, net, ingest, transfers, nodes, ranks_per_node, accounts=None):
     t = {s: 0.0 for s in STAGES}
     if ingest == "parallel":
         share = n / ranks
-        ids = accounts / ranks + distinct_named(n, accounts, ranks)
+        others = accounts * (1 - 1 / ranks)  # id table entries from other ranks' accounts
         output_bytes = accounts * cal.balance_row_bytes + n * cal.rejected_per_transfer * cal.rejected_row_bytes
         t["read_parse"] = max(cal.time(ingest, "read_parse", (accounts_bytes + transfer_bytes) / ranks),
                               (accounts_bytes + transfer_bytes) / net.fs)
         t["digest"] = cal.time(ingest, "digest", (accounts_bytes + transfer_bytes) / ranks)
-        t["resolve_ids"] = cal.time(ingest, "resolve_ids", share, ids)
+        t["resolve_ids"] = cal.time(ingest, "resolve_ids", share, accounts / ranks) + others * ID_TABLE_FILL_NS * 1e-9
         t["sort"] = cal.time(ingest, "sort", share * math.log2(max(share / ranks, 2)))
-        t["partition"] = cal.time(ingest, "partition", share, ids)
+        t["partition"] = cal.time(ingest, "partition", share, accounts / ranks) + others * ID_TABLE_PLACE_NS * 1e-9
         t["exchange"] = cal.time(ingest, "exchange", share)
         t["replay"] = cal.time(ingest, "replay", busiest)
         t["collect"] = cal.time(ingest, "collect", share, accounts / ranks)
@@ -511,9 +505,6 @@ def main():
                     help="bytes per record moved between ranks [measured, else 48]")
     ap.add_argument("--account-bytes", type=float, default=48.0,
                     help="bytes per balance gathered by root ingest [48]")
-    ap.add_argument("--id-bytes", type=float, default=10.0,
-                    help="bytes of an account id on the wire, its length byte included [10: the generator's "
-                         "9-digit ids]")
     ap.add_argument("--figure-bytes", type=float, default=400.0,
                     help="bytes of one rank's figures gathered by rank 0 [400]")
     ap.add_argument("--largest-country-share", type=float, default=None,
