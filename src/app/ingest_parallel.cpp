@@ -4,7 +4,6 @@
 
 #include "ingest_common.hpp"
 #include "ledger/partition.hpp"
-#include "ledger/prefault.hpp"
 #include "ledger/static_rejections.hpp"
 #include "ledger/transfers.hpp"
 #include "stages/account_share.hpp"
@@ -69,7 +68,8 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
     outcome.transfers_read = sum_over_ranks(exchange, transfers.transfers.size());
     figures.input_bytes_parsed = accounts.bytes_parsed + transfers.bytes_parsed;
 
-    // 2. Resolve ids: each distinct id once, at its home rank; then the static reasons.
+    // 2. Resolve ids: through the dense id table, or each distinct id once at its home rank; then the
+    //    transfers with a static reason are split off, and the rest counted by their sender's country.
     RankWork work;
     std::vector<uint32_t> key_country;
     std::vector<uint64_t> per_country(accounts.countries.size(), 0);  // this rank's transfers to replay
@@ -82,7 +82,8 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         });
     }
 
-    // 3. Route to the countries' owners, assigned by load (transfers to replay per country).
+    // 3. Route to the countries' owners, assigned by load (transfers to replay per country). Each account
+    //    takes a place at its owner: in key order with the dense id table, else in file order.
     std::vector<std::vector<uint32_t>> places_from;
     std::vector<uint32_t> key_place;
     std::vector<uint64_t> transfers_per_owner(size_t(exchange.size()), 0);
@@ -96,10 +97,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         std::vector<uint32_t> share_places;
         if (accounts.ids_are_numbers) {
             key_place = places_in_key_order(key_country, work.owner);
-            reserve_huge(share_places, accounts.table.size());
-            share_places.resize(accounts.table.size());
-            for (size_t i = 0; i < share_places.size(); ++i)
-                share_places[i] = key_place[*canonical_number(accounts.table.ids[i]) - accounts.number_base];
+            share_places = places_of_share(accounts, key_place);
         } else {
             share_places = place_accounts(accounts, work.owner, exchange);
             key_place = directory->resolve_slots(accounts, share_places, transfers.ids.key_count(), exchange);

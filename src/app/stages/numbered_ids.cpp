@@ -45,9 +45,11 @@ struct Duplicate {
     uint32_t key = 0;
 };
 
+// The place of the index-th gathered account.
 SharePlace place_in_shares(size_t index, std::span<const uint64_t> sizes) {
     SharePlace place{0, index};
-    while (place.row * sizeof(KeyCountry) >= sizes[size_t(place.rank)]) place.row -= sizes[size_t(place.rank++)] / sizeof(KeyCountry);
+    while (place.row * sizeof(KeyCountry) >= sizes[size_t(place.rank)])
+        place.row -= sizes[size_t(place.rank++)] / sizeof(KeyCountry);
     return place;
 }
 
@@ -56,7 +58,8 @@ std::optional<Duplicate> fill_countries(std::span<const char> gathered, std::spa
     mpi::ByteReader in(gathered);
     for (size_t i = 0; !in.done(); ++i) {
         const KeyCountry account = in.value<KeyCountry>();
-        if (account.key + size_t{1} >= country.size()) fail(ExitCode::internal, "an account number outside the accounts' span");
+        if (account.key + size_t{1} >= country.size())  // the last key is for ids that are not numbers
+            fail(ExitCode::internal, "an account number outside the accounts' span");
         if (country[account.key] == kUnknownAccount) {
             country[account.key] = account.country;
             continue;
@@ -114,6 +117,13 @@ std::vector<uint32_t> places_in_key_order(std::span<const uint32_t> key_country,
         place[key] = n++;
     }
     return place;
+}
+
+std::vector<uint32_t> places_of_share(const AccountShare& share, std::span<const uint32_t> key_place) {
+    std::vector<uint32_t> places;
+    reserve_huge(places, share.table.size());
+    for (size_t i = 0; i < share.table.size(); ++i) places.push_back(key_place[key_of(share, i)]);
+    return places;
 }
 
 }  // namespace ledger
