@@ -112,6 +112,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
     // otherwise count twice.
     send_transfers_to_owners(transfers, key_country, key_place, transfers_per_owner, work.owner, work, times, exchange);
     std::vector<uint32_t>().swap(key_place);
+    std::vector<uint32_t>().swap(key_country);
     work.shape = RunShape{scale, work.account_index.size(), accounts.countries.size()};
     figures.accounts_held = std::max<uint64_t>(figures.accounts_held, work.account_index.size());
 

@@ -8,14 +8,6 @@
 
 namespace ledger {
 
-Reason static_reason(uint32_t from, uint32_t to, int128 amount, uint32_t from_country, uint32_t to_country) {
-    if (from == kUnknownAccount || to == kUnknownAccount) return Reason::unknown_account;
-    if (amount <= 0) return Reason::invalid_amount;
-    if (from == to) return Reason::same_account;
-    if (from_country != to_country) return Reason::cross_country;
-    return Reason::none;
-}
-
 Reason static_reason(uint32_t from, uint32_t to, int128 amount, const AccountTable& accounts) {
     if (from == kUnknownAccount || to == kUnknownAccount) return Reason::unknown_account;
     return static_reason(from, to, amount, accounts.country[from], accounts.country[to]);

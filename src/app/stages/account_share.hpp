@@ -27,6 +27,7 @@ struct AccountShare {
     // transactions then name accounts by value (IdDictionary's numbered form).
     bool ids_are_numbers = false;
     uint64_t number_base = 0, numbers = 0;
+    std::vector<uint32_t> keys;  // then, per row: its id's value less number_base (IdDictionary's key)
 };
 
 // Collective. Failures (a missing file, a bad header) are agreed by every rank. Bad rows are kept

@@ -12,10 +12,6 @@
 namespace ledger {
 namespace {
 
-uint32_t key_of(const AccountShare& share, size_t row) {
-    return uint32_t(*canonical_number(share.table.ids[row]) - share.number_base);
-}
-
 // An account as the id table gathers it.
 struct KeyCountry {
     uint32_t key, country;
@@ -27,7 +23,7 @@ mpi::Bytes gather_countries(const AccountShare& share, mpi::Exchange& exchange, 
     reserve_huge(mine, share.table.size() * sizeof(KeyCountry));
     mine.resize(share.table.size() * sizeof(KeyCountry));
     for (size_t i = 0; i < share.table.size(); ++i) {
-        const KeyCountry account{key_of(share, i), share.country[i]};
+        const KeyCountry account{share.keys[i], share.country[i]};
         std::memcpy(mine.data() + i * sizeof(KeyCountry), &account, sizeof account);
     }
     return exchange.all_gather_joined(mine, sizes);
@@ -122,7 +118,7 @@ std::vector<uint32_t> places_in_key_order(std::span<const uint32_t> key_country,
 std::vector<uint32_t> places_of_share(const AccountShare& share, std::span<const uint32_t> key_place) {
     std::vector<uint32_t> places;
     reserve_huge(places, share.table.size());
-    for (size_t i = 0; i < share.table.size(); ++i) places.push_back(key_place[key_of(share, i)]);
+    for (size_t i = 0; i < share.table.size(); ++i) places.push_back(key_place[share.keys[i]]);
     return places;
 }
 
