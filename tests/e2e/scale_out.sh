@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The parallel ingest reads the accounts in shares, resolves ids through a directory spread over the ranks
-# (the home of an id is a hash of its bytes) and has every rank write its ranges of the outputs. These
+# (the home of an id is a hash of its bytes) or, for dense integer ids, a table of every id's country on
+# every rank, and has every rank write its ranges of the outputs. These
 # cases aim at the joints of that design, each at 1 to 4 ranks, against the root ingest on one rank (the
 # design's literal reference) byte for byte:
 #  1. ids whose homes cover every rank at 2, 3 and 4 ranks (checked here with the same hash);
-#  2. duplicate accounts whose copies lie in different shares: the earliest repeat in file order is the
-#     error at every rank count, and under --on-bad-row fail a bad row before it wins, after it loses;
+#  2. duplicate accounts whose copies lie in different shares, integer and text ids: the earliest repeat
+#     in file order is the error at every rank count, and under --on-bad-row fail a bad row before it wins, after it loses;
 #  3. a quoted field with line breaks across a share boundary of the accounts file;
 #  4. empty shares: more ranks than rows, and an accounts file with no rows;
 #  5. a rejected file far larger than one rank's share (every transfer rejected), and a quarantine file
@@ -48,16 +49,26 @@ for ranks in (2, 3, 4):
 PY
 same_at_every_count homes --accounts homes/accounts.csv --transactions homes/transactions.csv
 
-# --- 2. duplicates in different shares.
+# --- 2. duplicates in different shares, with dense integer ids (found in the id table every rank holds)
+# and with text ids (found at their home in the directory).
+# with_duplicates DIR: DIR/accounts-twice.csv, DIR/accounts.csv with two ids repeated in later shares.
+with_duplicates() {
+  local dir="$1" first_id tenth_id
+  first_id=$(sed -n 2p "$dir/accounts.csv" | cut -d, -f1)
+  tenth_id=$(sed -n 11p "$dir/accounts.csv" | cut -d, -f1)
+  {
+    head -n 201 "$dir/accounts.csv"          # header and 200 rows
+    echo "$tenth_id,ZZ,5"                    # line 202: repeats line 11, in the middle share
+    tail -n +202 "$dir/accounts.csv"         # lines 203-402
+    echo "$first_id,ZZ,7"                    # line 403: repeats line 2, in the last share
+  } >"$dir/accounts-twice.csv"
+}
 "$LEDGER_GEN" --out-dir dup --accounts 400 --countries 4 --transactions 500 --seed 22 >/dev/null
-first_id=$(sed -n 2p dup/accounts.csv | cut -d, -f1)
+"$LEDGER_GEN" --out-dir dupstr --accounts 400 --countries 4 --transactions 500 --seed 22 --string-ids >/dev/null
+with_duplicates dup
+with_duplicates dupstr
 tenth_id=$(sed -n 11p dup/accounts.csv | cut -d, -f1)
-{
-  head -n 201 dup/accounts.csv             # header and 200 rows
-  echo "$tenth_id,ZZ,5"                    # line 202: repeats line 11, in the middle share
-  tail -n +202 dup/accounts.csv            # lines 203-402
-  echo "$first_id,ZZ,7"                    # line 403: repeats line 2, in the last share
-} >dup/accounts-twice.csv
+tenth_text_id=$(sed -n 11p dupstr/accounts.csv | cut -d, -f1)
 # dup_case NAME EXIT PATTERN ACCOUNTS [ARGS...]: the same one line and exit code at np 1-4, both ingests.
 dup_case() {
   local name="$1" want="$2" pattern="$3" accounts="$4"
@@ -75,6 +86,8 @@ dup_case() {
 }
 dup_case earliest-repeat 3 "accounts-twice.csv:202: duplicate account '$tenth_id', first defined at line 11" \
   dup/accounts-twice.csv
+dup_case earliest-repeat-text-ids 3 \
+  "accounts-twice.csv:202: duplicate account '$tenth_text_id', first defined at line 11" dupstr/accounts-twice.csv
 dup_case repeat-under-skip 3 "accounts-twice.csv:202: duplicate account" dup/accounts-twice.csv \
   --on-bad-row skip --quarantine q.csv
 sed '150s/$/,extra/' dup/accounts-twice.csv >dup/bad-before.csv   # line 150: one field too many
