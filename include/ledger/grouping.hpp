@@ -40,8 +40,9 @@ size_t grouping_block_records(size_t groups) {
 // Lays `records` out as the groups named in `layout`, in that order, each group's records in their
 // order before. group_of(record) is the record's group, an index into `count`, which holds how many
 // records each group has; it is called once per record, in order, on a copy that it may also rewrite
-// and that is laid out as rewritten (so a pass that relabels the records costs no pass of its own). Every group appears in `layout` once. A layout or counts that break these rules
-// are a LedgerError(internal), after which the records are in no particular order.
+// and that is laid out as rewritten (so a pass that relabels the records costs no pass of its own).
+// Every group appears in `layout` once. A layout or counts that break these rules are a
+// LedgerError(internal), after which the records are in no particular order.
 // prefetch(record) is called kPrefetchAhead records before group_of(record): a group found through a
 // table read at random (a sender's country) misses the cache, and the dealing loop otherwise waits for
 // each miss in turn.

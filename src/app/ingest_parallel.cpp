@@ -95,7 +95,7 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
         for (const int o : work.owner) work.countries_owned += o == exchange.rank();
         for (size_t c = 0; c < per_country.size(); ++c) transfers_per_owner[size_t(work.owner[c])] += per_country[c];
         std::vector<uint32_t> share_places;
-        if (accounts.ids_are_numbers) {
+        if (resolves_by_id_table(accounts)) {
             key_place = places_in_key_order(key_country, work.owner);
             share_places = places_of_share(accounts, key_place);
         } else {

@@ -48,6 +48,12 @@ for ranks in (2, 3, 4):
     assert {home(i, ranks) for i in ids} == set(range(ranks)), ranks
 PY
 same_at_every_count homes --accounts homes/accounts.csv --transactions homes/transactions.csv
+# Integer ids take the dense id table, except past its limit (over 268M accounts), where they take the
+# directory like text ids: a test limit of 0 sends these through the directory.
+"$LEDGER_GEN" --out-dir numbered --accounts 64 --countries 3 --transactions 3000 --seed 21 >/dev/null
+same_at_every_count numbered --accounts numbered/accounts.csv --transactions numbered/transactions.csv
+LEDGER_TEST_ID_TABLE_MAX_ACCOUNTS=0 same_at_every_count numbered-directory --accounts numbered/accounts.csv \
+  --transactions numbered/transactions.csv
 
 # --- 2. duplicates in different shares, with dense integer ids (found in the id table every rank holds)
 # and with text ids (found at their home in the directory).

@@ -8,6 +8,9 @@ namespace ledger {
 std::vector<int128> return_closing_balances(const AccountShare& share, std::span<const int> owner,
                                             std::span<const int128> closing,
                                             std::span<const std::vector<uint32_t>> places_from, mpi::Exchange& exchange) {
+    size_t received = 0;
+    for (const std::vector<uint32_t>& places : places_from) received += places.size();
+    if (received != closing.size()) fail(ExitCode::internal, "closing balances do not match the accounts received");
     std::vector<mpi::Bytes> back(places_from.size(), mpi::Bytes{});
     for (size_t r = 0; r < places_from.size(); ++r) {
         back[r].reserve(places_from[r].size() * sizeof(int128));

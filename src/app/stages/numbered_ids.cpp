@@ -1,6 +1,8 @@
 #include "numbered_ids.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
@@ -69,6 +71,15 @@ std::optional<Duplicate> fill_countries(std::span<const char> gathered, std::spa
 }
 
 }  // namespace
+
+bool resolves_by_id_table(const AccountShare& share) {
+    uint64_t max_accounts = uint64_t{INT32_MAX} / sizeof(KeyCountry);
+    // Test-only (tests/e2e/scale_out.sh): a lower limit, so that integer ids can take the directory in a
+    // test, as they do past the limit.
+    if (const char* text = std::getenv("LEDGER_TEST_ID_TABLE_MAX_ACCOUNTS"); text && *text)
+        max_accounts = std::strtoull(text, nullptr, 10);
+    return share.ids_are_numbers && share.total <= max_accounts;
+}
 
 std::vector<uint32_t> replicate_countries(const AccountShare& share, const std::string& accounts_path,
                                           BadRowPolicy policy, mpi::Exchange& exchange) {

@@ -16,6 +16,11 @@
 
 namespace ledger {
 
+// Whether the ids of `share`'s file are resolved through the dense id table: they are dense integers
+// (AccountShare::ids_are_numbers), and the table's all-gather of 8 bytes an account stays under MPI's
+// 2 GiB count limit. Otherwise they go through the directory (resolve_ids.hpp), which takes any ids.
+bool resolves_by_id_table(const AccountShare& share);
+
 // Collective. Per key (share.numbers + 1 of them: the last names every id that is not a number), the
 // country of the account with that id, or kUnknownAccount. Throws (agreed by every rank) the earliest
 // failure in file order among the duplicates and, under --on-bad-row fail, the accounts file's bad rows,

@@ -42,7 +42,7 @@ AccountDirectory AccountDirectory::build(const AccountShare& share, const std::s
                                          BadRowPolicy policy, mpi::Exchange& exchange) {
     AccountDirectory directory;
     directory.ranks_ = exchange.size();
-    if (share.ids_are_numbers) {
+    if (resolves_by_id_table(share)) {
         directory.by_number_ = true;
         directory.country_of_key_ = replicate_countries(share, accounts_path, policy, exchange);
         return directory;
