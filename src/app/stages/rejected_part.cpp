@@ -4,6 +4,7 @@
 #include <boost/sort/pdqsort/pdqsort.hpp>
 #include <cstring>
 #include <optional>
+#include <span>
 
 #include "ingest_common.hpp"
 #include "ledger/input_file.hpp"
@@ -95,7 +96,8 @@ MadeRows make_rows(std::vector<Rejection> mine, const TransferShare& share, int 
 }
 
 // Each rank's contiguous range of the rows in replay order: the rows sorted here, cut at splitters
-// agreed from every rank's regular samples, and sent with their text, one message per rank pair.
+// agreed from every rank's regular samples, and sent with their text, one message per rank pair; each
+// rank merges the runs it holds, its own and one from every other rank.
 std::string range_of_rank(MadeRows made, mpi::Exchange& exchange) {
     using Row = MadeRows::Row;
     const int ranks = exchange.size();
@@ -113,64 +115,83 @@ std::string range_of_rank(MadeRows made, mpi::Exchange& exchange) {
         for (const RegularSample& s : in.items<RegularSample>(bytes.size() / sizeof(RegularSample))) all_samples.push_back(s);
     }
     const std::vector<OrderKey> splitters = choose_splitters(std::move(all_samples), ranks);
-    // To each rank: the number of its rows, their keys and sizes, then their text.
-    std::vector<mpi::Bytes> to_range(static_cast<size_t>(ranks));
-    size_t begin = 0;
+    // cut[r], cut[r + 1]: the rows of rank r's range.
+    std::vector<size_t> cut{0};
     for (int r = 0; r < ranks; ++r) {
         size_t end = made.rows.size();
         if (size_t(r) < splitters.size())
-            end = size_t(std::lower_bound(made.rows.begin() + std::ptrdiff_t(begin), made.rows.end(), splitters[size_t(r)],
+            end = size_t(std::lower_bound(made.rows.begin() + std::ptrdiff_t(cut.back()), made.rows.end(), splitters[size_t(r)],
                                           [](const Row& row, const OrderKey& key) { return row.order < key; }) -
                          made.rows.begin());
+        cut.push_back(end);
+    }
+    // To every other rank: the number of its rows, their keys and sizes, then their text. This rank's own
+    // range stays where it was made and is merged from there: a copy of it (most of the rows, on a day
+    // exported in time order) would double the rows held at the peak.
+    const size_t me = size_t(exchange.rank());
+    std::vector<mpi::Bytes> to_range(static_cast<size_t>(ranks));
+    for (size_t r = 0; r < size_t(ranks); ++r) {
+        if (r == me) continue;
         uint64_t text_bytes = 0;
-        for (size_t i = begin; i < end; ++i) text_bytes += made.rows[i].size;
-        mpi::Bytes& out = to_range[size_t(r)];
-        const uint64_t count = end - begin;
+        for (size_t i = cut[r]; i < cut[r + 1]; ++i) text_bytes += made.rows[i].size;
+        mpi::Bytes& out = to_range[r];
+        const uint64_t count = cut[r + 1] - cut[r];
         out.resize(sizeof count + count * sizeof(Row) + text_bytes);
         char* at = out.data();
         std::memcpy(at, &count, sizeof count);
         at += sizeof count;
-        if (count > 0) std::memcpy(at, made.rows.data() + begin, count * sizeof(Row));  // data() may be null
+        if (count > 0) std::memcpy(at, made.rows.data() + cut[r], count * sizeof(Row));  // data() may be null
         at += count * sizeof(Row);
-        for (size_t i = begin; i < end; ++i) {
+        for (size_t i = cut[r]; i < cut[r + 1]; ++i) {
             std::memcpy(at, made.text.data() + made.rows[i].begin, made.rows[i].size);
             at += made.rows[i].size;
         }
-        begin = end;
     }
-    std::vector<Row>().swap(made.rows);
-    std::string().swap(made.text);
     const std::vector<mpi::Bytes> received = exchange.exchange_bytes(std::move(to_range));
-    // Each sender's run is in replay order: merged, not sorted. A row keeps where its text is in the
-    // received bytes, which stay alive until the rows are joined.
-    struct Received {
-        OrderKey order;
-        const char* text;
-        uint64_t size;
+
+    // One run per rank, each in replay order: this rank's from `made`, the others' as received (a row's
+    // text follows the previous row's there). Merged by their next keys into the range's text.
+    struct Run {
+        std::vector<Row> rows;  // a received run's; this rank's run reads made.rows
+        std::span<const Row> view;
+        const char* text = nullptr;  // a received run's next row's text
+        size_t next = 0;
     };
-    std::vector<Received> rows;
-    std::vector<size_t> run_ends{0};
+    std::vector<Run> runs(static_cast<size_t>(ranks));
     uint64_t total = 0;
-    for (const mpi::Bytes& bytes : received) {
-        mpi::ByteReader in(bytes);
-        const auto count = in.value<uint64_t>();
-        const char* text = bytes.data() + sizeof count + count * sizeof(Row);
-        for (const Row& row : in.items<Row>(size_t(count))) {
-            rows.push_back({row.order, text, row.size});
-            text += row.size;
-            total += row.size;
+    for (size_t r = 0; r < runs.size(); ++r) {
+        Run& run = runs[r];
+        if (r == me) {
+            run.view = std::span<const Row>(made.rows).subspan(cut[me], cut[me + 1] - cut[me]);
+        } else {
+            mpi::ByteReader in(received[r]);
+            const auto count = size_t(in.done() ? 0 : in.value<uint64_t>());
+            run.rows = in.items<Row>(count);
+            run.view = run.rows;
+            run.text = received[r].data() + sizeof(uint64_t) + count * sizeof(Row);
         }
-        run_ends.push_back(rows.size());
+        for (const Row& row : run.view) total += row.size;
     }
-    const auto received_before = [](const Received& a, const Received& b) { return a.order < b.order; };
-    for (size_t width = 1; width + 1 < run_ends.size(); width *= 2)
-        for (size_t i = 0; i + width + 1 < run_ends.size(); i += 2 * width)
-            std::inplace_merge(rows.begin() + std::ptrdiff_t(run_ends[i]), rows.begin() + std::ptrdiff_t(run_ends[i + width]),
-                               rows.begin() + std::ptrdiff_t(run_ends[std::min(i + 2 * width, run_ends.size() - 1)]),
-                               received_before);
+    const auto later = [&](size_t a, size_t b) { return runs[b].view[runs[b].next].order < runs[a].view[runs[a].next].order; };
+    std::vector<size_t> heads;  // a heap of the runs with rows left, the earliest next key on top
+    for (size_t r = 0; r < runs.size(); ++r)
+        if (!runs[r].view.empty()) heads.push_back(r);
+    std::make_heap(heads.begin(), heads.end(), later);
     std::string text;
     reserve_huge(text, total);
-    for (const Received& row : rows) text.append(row.text, row.size);
+    while (!heads.empty()) {
+        std::pop_heap(heads.begin(), heads.end(), later);
+        Run& run = runs[heads.back()];
+        const Row& row = run.view[run.next++];
+        if (heads.back() == me) {
+            text.append(made.text, row.begin, row.size);
+        } else {
+            text.append(run.text, row.size);
+            run.text += row.size;
+        }
+        if (run.next < run.view.size()) std::push_heap(heads.begin(), heads.end(), later);
+        else heads.pop_back();
+    }
     return text;
 }
 
