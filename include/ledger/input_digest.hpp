@@ -33,6 +33,23 @@ BlockRange digest_blocks_of_rank(uint64_t bytes, int rank, int ranks);
 
 Digest128 digest_block(std::string_view block);
 
+// One block's digest from its bytes given in pieces, equal to digest_block of the pieces joined (XXH3's
+// streaming form): for a block that another pass reads a piece at a time.
+class BlockDigester {
+public:
+    BlockDigester();
+    ~BlockDigester();
+    BlockDigester(const BlockDigester&) = delete;
+    BlockDigester& operator=(const BlockDigester&) = delete;
+
+    void add(std::string_view piece);
+    // The block's digest, and a fresh start for the next block.
+    Digest128 finish();
+
+private:
+    void* state_;  // an XXH3_state_t; its definition stays in input_digest.cpp with xxhash.h
+};
+
 // The file's digest from its block digests in file order (none for an empty file: the XXH3-128 of no
 // bytes, 99aa06d3014798d86001c324468d497f).
 Digest128 combine_block_digests(std::span<const Digest128> blocks);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,7 +31,9 @@ public:
     // Line feeds in [begin, end), read with pread through a small buffer rather than through the
     // mapping: a count ahead of parsing then neither makes the range resident nor pays the mapping's
     // page faults twice (docs/design.md has the measurement).
-    uint64_t count_line_feeds_in(uint64_t begin, uint64_t end) const;
+    // on_read, when given, is handed every piece as it is read, in file order.
+    uint64_t count_line_feeds_in(uint64_t begin, uint64_t end,
+                                 const std::function<void(uint64_t offset, std::string_view bytes)>& on_read = {}) const;
 
 private:
     std::string path_;

@@ -63,7 +63,9 @@ void run_stages(const Options& options, mpi::Exchange& exchange, StageTimes& tim
     }
     {
         StageTimer timer(times, Stage::digest);
-        outcome.input_digests = digest_inputs(input_paths(options), exchange);
+        std::vector<const std::vector<Digest128>*> known{nullptr};  // the accounts file's are hashed here
+        for (const TransferFilePart& part : transfers.parts) known.push_back(part.parsed ? &part.block_digests : nullptr);
+        outcome.input_digests = digest_inputs(input_paths(options), known, exchange);
     }
     outcome.transfers_read = sum_over_ranks(exchange, transfers.transfers.size());
     figures.input_bytes_parsed = accounts.bytes_parsed + transfers.bytes_parsed;

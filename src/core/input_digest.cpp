@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <new>
 #include <vector>
 
 namespace ledger {
@@ -36,6 +37,24 @@ BlockRange digest_blocks_of_rank(uint64_t bytes, int rank, int ranks) {
 }
 
 Digest128 digest_block(std::string_view block) { return canonical(XXH3_128bits(block.data(), block.size())); }
+
+BlockDigester::BlockDigester() : state_(XXH3_createState()) {
+    if (state_ == nullptr) throw std::bad_alloc();
+    XXH3_128bits_reset(static_cast<XXH3_state_t*>(state_));
+}
+
+BlockDigester::~BlockDigester() { XXH3_freeState(static_cast<XXH3_state_t*>(state_)); }
+
+void BlockDigester::add(std::string_view piece) {
+    XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), piece.data(), piece.size());
+}
+
+Digest128 BlockDigester::finish() {
+    auto* state = static_cast<XXH3_state_t*>(state_);
+    const Digest128 digest = canonical(XXH3_128bits_digest(state));
+    XXH3_128bits_reset(state);
+    return digest;
+}
 
 Digest128 combine_block_digests(std::span<const Digest128> blocks) {
     return canonical(XXH3_128bits(blocks.data(), blocks.size_bytes()));

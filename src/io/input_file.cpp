@@ -92,7 +92,8 @@ uint64_t InputFile::release(uint64_t begin, uint64_t end) const {
     return last;
 }
 
-uint64_t InputFile::count_line_feeds_in(uint64_t begin, uint64_t end) const {
+uint64_t InputFile::count_line_feeds_in(uint64_t begin, uint64_t end,
+                                       const std::function<void(uint64_t, std::string_view)>& on_read) const {
     end = std::min(end, size_);
     // Opened again here rather than kept open: a run may name more transactions files than a process
     // may hold descriptors.
@@ -103,12 +104,16 @@ uint64_t InputFile::count_line_feeds_in(uint64_t begin, uint64_t end) const {
         const size_t want = size_t(std::min<uint64_t>(buffer.size(), end - at));
         const size_t got = file.read(at, buffer.data(), want);
         count += count_line_feeds(std::string_view(buffer.data(), got));
+        if (on_read) on_read(at, std::string_view(buffer.data(), got));
         at += got;
         if (got < want) break;
     }
     // Whatever could not be read that way (the file gone or shrunk since it was mapped) is counted
     // through the mapping, which is what the parse will see.
-    if (at < end) count += count_line_feeds(text().substr(at, end - at));
+    if (at < end) {
+        count += count_line_feeds(text().substr(at, end - at));
+        if (on_read) on_read(at, text().substr(at, end - at));
+    }
     return count;
 }
 

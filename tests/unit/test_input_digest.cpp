@@ -128,6 +128,49 @@ TEST(InputDigest, FilesAndPipesGiveTheDigestOfTheirBytes) {
     EXPECT_EQ(ledger::to_hex(piped), "7b17823e4f9f9ae4621c34487c041333");
 }
 
+TEST(InputDigest, ABlockGivenInPiecesHasTheBlocksDigest) {
+    const std::string text = pattern_text();
+    const std::string_view block = std::string_view(text).substr(0, size_t(kDigestBlockBytes));
+    ledger::BlockDigester digester;
+    for (const size_t piece : {size_t{1}, size_t{1000}, size_t{1} << 20, block.size()}) {
+        for (size_t at = 0; at < block.size(); at += piece) digester.add(block.substr(at, piece));
+        EXPECT_EQ(digester.finish(), ledger::digest_block(block)) << "pieces of " << piece;
+    }
+    digester.add("ab");
+    digester.add("c");
+    EXPECT_EQ(ledger::to_hex(digester.finish()), "06b05ab6733a618578af5f94892f3950");  // XXH3-128("abc"), as above
+}
+
+// A rank's blocks hashed from another pass's reads (a part of the file, cut anywhere, read in pieces)
+// and pread for the rest are the blocks digest_file_blocks gives, whatever the part covers.
+TEST(InputDigest, BlocksFedByAnotherPassAreTheBlocksReadAlone) {
+    std::string text = pattern_text() + pattern_text().substr(0, 3000000);  // 3 blocks, the last partial
+    char name[] = "/tmp/ledger-input-digest-fed.XXXXXX";
+    const int fd = ::mkstemp(name);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    std::ofstream(name, std::ios::binary) << text;
+    const uint64_t size = text.size();
+    for (int ranks = 1; ranks <= 4; ++ranks)
+        for (int rank = 0; rank < ranks; ++rank) {
+            const ledger::BlockRange range = ledger::digest_blocks_of_rank(size, rank, ranks);
+            const std::vector<Digest128> alone = ledger::digest_file_blocks(name, range);
+            // Passes over [begin, end): the rank's byte share, one shifted either way, none at all.
+            const uint64_t share_begin = size * uint64_t(rank) / uint64_t(ranks), share_end = size * uint64_t(rank + 1) / uint64_t(ranks);
+            const std::pair<uint64_t, uint64_t> passes[] = {{share_begin, share_end},
+                                                            {share_begin + 777, std::min(size, share_end + 5000)},
+                                                            {share_begin > 999 ? share_begin - 999 : 0, share_end > 12345 ? share_end - 12345 : 0},
+                                                            {0, 0}};
+            for (const auto& [begin, end] : passes) {
+                ledger::BlockRangeDigester digester(name, size, range);
+                for (uint64_t at = begin; at < end; at += 65521)
+                    digester.feed(at, std::string_view(text).substr(size_t(at), size_t(std::min<uint64_t>(65521, end - at))));
+                EXPECT_EQ(digester.finish(), alone) << "rank " << rank << " of " << ranks << ", pass from " << begin << " to " << end;
+            }
+        }
+    std::remove(name);
+}
+
 // The wording of a value refused under --fixed-scale (in a bad row's error column and in messages).
 TEST(FixedScale, RefusalSaysBothCountsAndThatNothingIsRounded) {
     EXPECT_EQ(ledger::too_many_fraction_digits(3, 2), "3 fraction digits where --fixed-scale allows 2 (never rounded)");

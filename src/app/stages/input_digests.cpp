@@ -6,14 +6,18 @@
 
 namespace ledger {
 
-std::vector<Digest128> digest_inputs(const std::vector<std::string>& paths, mpi::Exchange& exchange) {
+std::vector<Digest128> digest_inputs(const std::vector<std::string>& paths,
+                                     std::span<const std::vector<Digest128>* const> known, mpi::Exchange& exchange) {
     // Per file: how many block digests this rank has, then the digests (its blocks follow those of the
     // ranks below it, so rank 0 lays the ranks' runs end to end).
     mpi::Bytes mine;
     step(exchange, [&] {
-        for (const std::string& path : paths) {
-            const BlockRange range = digest_blocks_of_rank(input_file_size(path), exchange.rank(), exchange.size());
-            const std::vector<Digest128> blocks = digest_file_blocks(path, range);
+        for (size_t i = 0; i < paths.size(); ++i) {
+            const std::string& path = paths[i];
+            const std::vector<Digest128> blocks =
+                i < known.size() && known[i]
+                    ? *known[i]
+                    : digest_file_blocks(path, digest_blocks_of_rank(input_file_size(path), exchange.rank(), exchange.size()));
             mpi::append_value(mine, uint64_t(blocks.size()));
             mpi::append_bytes(mine, std::span<const Digest128>(blocks));
         }

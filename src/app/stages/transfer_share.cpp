@@ -4,6 +4,7 @@
 
 #include "ingest_common.hpp"
 #include "ledger/chunking.hpp"
+#include "ledger/file_digest.hpp"
 #include "ledger/prefault.hpp"
 #include "share_joints.hpp"
 #include "step.hpp"
@@ -28,8 +29,14 @@ void parse_part(const Options& options, TransferShare& share, uint32_t f, int ra
         released = input.release(released, begin + done);
     };
     file.transfers_begin = share.transfers.size();
-    // Counted once: the bound on the part's rows, and (less one) its line feeds for the line numbers.
-    const size_t max_rows = size_t(input.count_line_feeds_in(begin, end)) + 1;
+    // Counted once: the bound on the part's rows, and (less one) its line feeds for the line numbers. The
+    // input digest's blocks are hashed from the same reads, while the bytes are in the cache.
+    const int ranks = int(file.cuts.size()) - 1;
+    BlockRangeDigester digester(options.transactions[f], input.size(), digest_blocks_of_rank(input.size(), rank, ranks));
+    const size_t max_rows =
+        size_t(input.count_line_feeds_in(begin, end, [&](uint64_t at, std::string_view bytes) { digester.feed(at, bytes); })) +
+        1;
+    file.block_digests = digester.finish();
     file.line_feeds = max_rows - 1;
     // The headroom is for the exchange: a rank whose countries hold more records than it parsed keeps
     // them in this vector (Exchange::exchange_in_place); an eighth covers the imbalance that assigning

@@ -10,6 +10,7 @@
 #include "ledger/csv.hpp"
 #include "ledger/errors.hpp"
 #include "ledger/id_dictionary.hpp"
+#include "ledger/input_digest.hpp"
 #include "ledger/input_file.hpp"
 #include "ledger/mpi/exchange.hpp"
 #include "ledger/records.hpp"
@@ -26,6 +27,9 @@ struct TransferFilePart {
     size_t transfers_begin = 0, transfers_end = 0;  // its records in the share's transfer vector
     uint64_t line_feeds = 0;  // in this rank's part, [cuts[rank], cuts[rank + 1])
     uint64_t first_line = 0;  // the line of cuts[rank] (header = line 1)
+    // The input digest's blocks that start in this rank's byte share (digest_blocks_of_rank), hashed
+    // while the part was read to count its line feeds.
+    std::vector<Digest128> block_digests;
     bool parsed = false;
 };
 
