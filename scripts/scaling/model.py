@@ -25,7 +25,9 @@ runs with another accounts-per-transfer ratio), the x_i being the stage's units 
     gather, write                 accounts, on rank 0 (gather also pays the network below)
   parallel ingest (every rank does the stage for its share)
     read_parse                    input bytes parsed by the rank
-    digest                        input bytes hashed by the rank (the 4 MiB blocks starting in its share)
+    digest                        input bytes hashed by the rank in the stage (the 4 MiB blocks starting in
+                                  its share of the accounts file; its transactions blocks are hashed
+                                  during read_parse, whose rate includes them)
     resolve_ids, partition        records and the rank's own accounts (two rates: what each account of
                                   its share costs, and what the static reasons and the grouping cost per
                                   record; told apart by the calibration runs, whose accounts-to-transfers
@@ -53,8 +55,8 @@ that this model does not describe.
     read_parse   its (accounts + transactions bytes)/P, but no faster than the shared file system
                  serves all of them: max(CPU, input bytes / fs bandwidth); plus the all-gather of the
                  country names (P x C names).
-    digest       CPU for its (accounts + transactions bytes)/P; network: 16 bytes per 4 MiB block to rank
-                 0 (a gather, which all goes into rank 0's NIC).
+    digest       CPU for its accounts bytes/P; network: 16 bytes per 4 MiB block of every input file to
+                 rank 0 (a gather, which all goes into rank 0's NIC).
     resolve_ids  CPU for N/P records and A/P accounts, plus the A (P-1)/P entries of the id table that
                  other ranks' accounts fill (ID_TABLE_FILL_NS each); network: the table all-gathered, 8
                  bytes per account, which each rank receives all of (A (P-1)/P x 8 bytes): 1 round.
@@ -102,7 +104,7 @@ STAGE_UNITS = {
     "root": {"read_parse": ("bytes",), "digest": ("bytes",), "sort": ("n log2 n",), "partition": ("records",),
              "exchange": ("records",), "replay": ("records",), "gather": ("accounts",),
              "write": ("accounts",)},
-    "parallel": {"read_parse": ("bytes",), "digest": ("bytes",), "resolve_ids": ("records", "accounts"),
+    "parallel": {"read_parse": ("bytes",), "digest": ("account bytes",), "resolve_ids": ("records", "accounts"),
                  "sort": ("n log2 n",), "partition": ("records", "accounts"), "exchange": ("records",), "replay": ("records",),
                  "collect": ("records", "accounts"), "gather": (), "write": ("output bytes",)},
 }
@@ -268,7 +270,8 @@ class Calibration:
         """The amounts of a 1-rank run's units of work, in the order units names them."""
         n = number(row["workload_transfers"])
         a = number(row["accounts"])
-        amounts = {"bytes": number(row["input_bytes"]), "records": n, "n log2 n": n_log_n(n), "accounts": a,
+        amounts = {"bytes": number(row["input_bytes"]), "account bytes": number(row.get("accounts_bytes"), 0.0),
+                   "records": n, "n log2 n": n_log_n(n), "accounts": a,
                    "output bytes": number(row.get("output_bytes_total"), 0.0)}
         return tuple(amounts[u] for u in units)
 
@@ -354,7 +357,7 @@ def predict(cal, net, ingest, transfers, nodes, ranks_per_node, accounts=None):
         output_bytes = accounts * cal.balance_row_bytes + n * cal.rejected_per_transfer * cal.rejected_row_bytes
         t["read_parse"] = max(cal.time(ingest, "read_parse", (accounts_bytes + transfer_bytes) / ranks),
                               (accounts_bytes + transfer_bytes) / net.fs)
-        t["digest"] = cal.time(ingest, "digest", (accounts_bytes + transfer_bytes) / ranks)
+        t["digest"] = cal.time(ingest, "digest", accounts_bytes / ranks)
         t["resolve_ids"] = cal.time(ingest, "resolve_ids", share, accounts / ranks) + others * ID_TABLE_FILL_NS * 1e-9
         t["sort"] = cal.time(ingest, "sort", share * math.log2(max(share / ranks, 2)))
         t["partition"] = cal.time(ingest, "partition", share, accounts / ranks) + others * ID_TABLE_PLACE_NS * 1e-9
