@@ -63,6 +63,9 @@ const std::string_view kHelpEpilogue =
     "  PGPASSWORD, PGPASSFILE, PGHOST, PGUSER, PGDATABASE, PGOPTIONS and libpq's other PG* variables\n"
     "                             read by libpq for --db (a password never appears in logs or reports)\n"
     "  LEDGER_TEST_PAUSE_BEFORE_COMMIT_SECONDS\n"
-    "                             tests only: with --db, rank 0 waits this long before committing\n";
+    "                             tests only: with --db, rank 0 waits this long before committing\n"
+    "  LEDGER_TEST_ID_TABLE_MAX_ACCOUNTS\n"
+    "                             tests only: integer ids of more accounts than this take the\n"
+    "                             directory instead of the dense id table\n";
 
 }  // namespace ledger
