@@ -163,9 +163,9 @@ std::string range_of_rank(MadeRows made, mpi::Exchange& exchange) {
         Run& run = runs[r];
         if (r == me) {
             run.view = std::span<const Row>(made.rows).subspan(cut[me], cut[me + 1] - cut[me]);
-        } else {
+        } else if (!received[r].empty()) {  // every other rank sends at least its count
             mpi::ByteReader in(received[r]);
-            const auto count = size_t(in.done() ? 0 : in.value<uint64_t>());
+            const auto count = size_t(in.value<uint64_t>());
             run.rows = in.items<Row>(count);
             run.view = run.rows;
             run.text = received[r].data() + sizeof(uint64_t) + count * sizeof(Row);
