@@ -33,6 +33,7 @@ install(PROGRAMS slurm/ledger.sbatch DESTINATION ${LEDGER_SHARE_DIR}/slurm)
 install(FILES slurm/README.md DESTINATION ${LEDGER_SHARE_DIR}/slurm)
 install(PROGRAMS scripts/scaling/study.sh scripts/scaling/collect.py scripts/scaling/model.py
         DESTINATION ${LEDGER_SHARE_DIR}/scaling)
+install(FILES scripts/scaling/stage_terms.py scripts/scaling/calibration.py DESTINATION ${LEDGER_SHARE_DIR}/scaling)
 install(DIRECTORY scripts/monitoring/ DESTINATION ${LEDGER_SHARE_DIR}/monitoring)
 # The database schema, once the project ships one.
 file(GLOB LEDGER_DB_SCHEMA CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/db/*.sql)

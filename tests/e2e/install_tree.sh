@@ -2,7 +2,7 @@
 # `cmake --install` gives a user what the README promises: bin/ledger and bin/ledger-gen that run, a man
 # page that mentions every option `ledger --help` lists (it is written from --help at build time, so an
 # option missing from it means the page is stale or was not built), and the Slurm script and monitoring
-# files under share/ledger/. The installed binary must run the example in data/ to the expected bytes.
+# files under share/ledger/ (the scaling model runs from there). The installed binary must run the example in data/ to the expected bytes.
 source "$(dirname "$0")/lib.sh"
 build="$(dirname "$LEDGER_BIN")"
 [ -f "$build/cmake_install.cmake" ] || { fail "$build has no cmake_install.cmake"; finish; }
@@ -21,6 +21,10 @@ for f in share/man/man1/ledger.1 share/ledger/slurm/ledger.sbatch share/ledger/m
   share/ledger/monitoring/grafana-dashboard.json share/doc/ledger/LICENSE share/doc/ledger/docs/reference.md; do
   [ -s "$prefix/$f" ] && pass || fail "$f not installed"
 done
+
+# The performance model runs from where it is installed: its modules beside it.
+python3 "$prefix/share/ledger/scaling/model.py" --help >/dev/null 2>"$WORK/model.err" && pass \
+  || { fail "the installed scaling/model.py does not run"; cat "$WORK/model.err" >&2; }
 
 version="$("$prefix/bin/ledger" --version)"
 [ "$version" = "$("$LEDGER_BIN" --version)" ] && pass || fail "installed ledger --version says '$version'"
