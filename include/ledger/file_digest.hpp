@@ -20,6 +20,7 @@ std::vector<Digest128> digest_file_blocks(const std::string& path, BlockRange ra
 // it, or a gap) is read here.
 class BlockRangeDigester {
 public:
+    // file_size: where the last block ends at most (UINT64_MAX: wherever reading the file stops).
     BlockRangeDigester(std::string path, uint64_t file_size, BlockRange range);
     // Bytes of the file from `offset`; offsets should not decrease. Bytes outside the blocks, or already
     // hashed, are skipped.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <utility>
 
@@ -14,20 +15,13 @@
 namespace ledger {
 
 std::vector<Digest128> digest_file_blocks(const std::string& path, BlockRange range) {
-    std::vector<Digest128> digests;
-    if (range.first >= range.end) return digests;
+    if (range.first >= range.end) return {};
     // Opened here to say why it cannot be; FileReader reports a failed open as a short read only.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) fail(ExitCode::io, "cannot read input '" + path + "': " + std::strerror(errno));
     ::close(fd);
-    const FileReader reader(path);
-    std::vector<char> buffer(static_cast<size_t>(kDigestBlockBytes));
-    digests.reserve(size_t(range.end - range.first));
-    for (uint64_t block = range.first; block < range.end; ++block) {
-        const size_t got = reader.read(block * kDigestBlockBytes, buffer.data(), buffer.size());
-        digests.push_back(digest_block(std::string_view(buffer.data(), got)));
-    }
-    return digests;
+    // Fed nothing, the digester reads every block itself; with no size given, as far as the file goes.
+    return BlockRangeDigester(path, UINT64_MAX, range).finish();
 }
 
 BlockRangeDigester::BlockRangeDigester(std::string path, uint64_t file_size, BlockRange range)
