@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 
 #include "ledger/bad_rows.hpp"
@@ -23,11 +22,7 @@ struct KeyCountry {
 mpi::Bytes gather_countries(const AccountShare& share, mpi::Exchange& exchange, std::vector<uint64_t>* sizes) {
     mpi::Bytes mine;
     reserve_huge(mine, share.table.size() * sizeof(KeyCountry));
-    mine.resize(share.table.size() * sizeof(KeyCountry));
-    for (size_t i = 0; i < share.table.size(); ++i) {
-        const KeyCountry account{share.keys[i], share.country[i]};
-        std::memcpy(mine.data() + i * sizeof(KeyCountry), &account, sizeof account);
-    }
+    for (size_t i = 0; i < share.table.size(); ++i) mpi::append_value(mine, KeyCountry{share.keys[i], share.country[i]});
     return exchange.all_gather_joined(mine, sizes);
 }
 
